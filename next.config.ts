@@ -1,0 +1,12 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Every web node runs the same self-contained build (cluster/ and Dockerfile).
+  output: "standalone",
+  poweredByHeader: false,
+  // The mariadb driver and pino are Node libraries; keep them out of the bundle.
+  serverExternalPackages: ["mariadb", "pino", "prom-client"],
+  images: { unoptimized: true },
+};
+
+export default nextConfig;

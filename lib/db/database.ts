@@ -1,0 +1,188 @@
+// The connection layer: one mariadb pool per SQL endpoint (this node's own
+// first, then the others), with failover and retries.
+//
+// Promises:
+// - `query`/`transaction` run on the first endpoint that is not marked down; an
+//   endpoint that refuses connections or drops one mid-query is marked down for
+//   a few seconds and the work moves to the next endpoint.
+// - Work is retried (bounded, jittered) on conflicts and lost connections, never
+//   on permanent errors. Callers make their writes idempotent, because a lost
+//   connection during COMMIT leaves the outcome unknown (see lib/session/store.ts).
+// - Reads are causal on Galera because the cluster sets wsrep_sync_wait=1
+//   (cluster/galera.ts); NDB reads committed data on every SQL node.
+import * as mariadb from "mariadb";
+import { classifyDbError } from "./errors";
+import { withRetry, type RetryOptions } from "./retry";
+
+export type Connection = mariadb.PoolConnection;
+
+export interface DatabaseOptions {
+  urls: string[];
+  poolSize?: number;
+  /** How long an endpoint that failed is skipped before it is tried again. */
+  downForMs?: number;
+  retry?: RetryOptions;
+  /** Observes every statement: for metrics and for tests that count writes. */
+  onStatement?: (sql: string, endpoint: string) => void;
+}
+
+export interface Endpoint {
+  name: string;
+  url: string;
+  pool: mariadb.Pool;
+  downUntil: number;
+}
+
+export class Database {
+  readonly endpoints: Endpoint[];
+  private readonly downForMs: number;
+  private readonly retry: RetryOptions;
+  onStatement?: (sql: string, endpoint: string) => void;
+
+  constructor(options: DatabaseOptions) {
+    if (options.urls.length === 0) throw new Error("Database needs at least one endpoint URL");
+    this.downForMs = options.downForMs ?? 3000;
+    this.retry = options.retry ?? {};
+    this.onStatement = options.onStatement;
+    this.endpoints = options.urls.map((url) => {
+      const config = poolConfigFromUrl(url, options.poolSize ?? 10);
+      return { name: `${config.host}:${config.port}`, url, pool: mariadb.createPool(config), downUntil: 0 };
+    });
+  }
+
+  /** Endpoints to try, in order: live ones first, then (as a last resort) the ones marked down. */
+  private candidates(): Endpoint[] {
+    const now = Date.now();
+    const live = this.endpoints.filter((e) => e.downUntil <= now);
+    const down = this.endpoints.filter((e) => e.downUntil > now);
+    return [...live, ...down];
+  }
+
+  markDown(endpoint: Endpoint): void {
+    endpoint.downUntil = Date.now() + this.downForMs;
+  }
+
+  /** The endpoint that new work goes to now. */
+  currentEndpoint(): Endpoint {
+    return this.candidates()[0];
+  }
+
+  /**
+   * One attempt: borrow a connection from the first endpoint that gives one,
+   * run `work`, release. A connection-level failure marks the endpoint down.
+   */
+  async withConnection<T>(work: (conn: Connection, endpoint: Endpoint) => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (const endpoint of this.candidates()) {
+      let conn: Connection;
+      try {
+        conn = await endpoint.pool.getConnection();
+      } catch (error) {
+        lastError = error;
+        this.markDown(endpoint);
+        continue;
+      }
+      let broken = false;
+      try {
+        return await work(conn, endpoint);
+      } catch (error) {
+        if (classifyDbError(error) === "connection" || isNodeNotReady(error)) {
+          broken = true;
+          this.markDown(endpoint);
+        }
+        throw error;
+      } finally {
+        // A broken connection is destroyed, never handed to the next request.
+        if (broken) conn.destroy();
+        else await conn.release().catch(() => undefined);
+      }
+    }
+    throw lastError ?? new Error("no database endpoint available");
+  }
+
+  /** Run `work` with failover and retries. `work` must be safe to run again. */
+  async run<T>(work: (conn: Connection, endpoint: Endpoint) => Promise<T>, retry?: RetryOptions): Promise<T> {
+    return withRetry(() => this.withConnection(work), { ...this.retry, ...retry });
+  }
+
+  /** A single statement, retried. */
+  async query<T = unknown>(sql: string, values?: unknown[]): Promise<T> {
+    return this.run((conn, endpoint) => this.exec<T>(conn, endpoint, sql, values));
+  }
+
+  /** Execute on a given connection, observed. Uses the binary protocol (prepared, cached). */
+  async exec<T = unknown>(conn: Connection, endpoint: Endpoint, sql: string, values?: unknown[]): Promise<T> {
+    this.onStatement?.(sql, endpoint.name);
+    return (await conn.execute(sql, values)) as T;
+  }
+
+  /**
+   * BEGIN … COMMIT around `work`, retried as a whole on conflict (Galera reports
+   * certification failures at COMMIT) and on lost connections.
+   */
+  async transaction<T>(work: (tx: Transaction) => Promise<T>, retry?: RetryOptions): Promise<T> {
+    return this.run(async (conn, endpoint) => {
+      await conn.beginTransaction();
+      const tx: Transaction = {
+        exec: <R = unknown>(sql: string, values?: unknown[]) => this.exec<R>(conn, endpoint, sql, values),
+        endpoint,
+      };
+      try {
+        const result = await work(tx);
+        await conn.commit();
+        return result;
+      } catch (error) {
+        await conn.rollback().catch(() => undefined);
+        throw error;
+      }
+    }, retry);
+  }
+
+  /** True when some endpoint answers a trivial query. */
+  async ping(): Promise<boolean> {
+    try {
+      await withRetry(() => this.withConnection((conn) => conn.query("SELECT 1")), { attempts: 2 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async end(): Promise<void> {
+    await Promise.all(this.endpoints.map((e) => e.pool.end().catch(() => undefined)));
+  }
+}
+
+export interface Transaction {
+  exec<R = unknown>(sql: string, values?: unknown[]): Promise<R>;
+  endpoint: Endpoint;
+}
+
+/** Galera 1047: the node is up but not part of the primary component. */
+function isNodeNotReady(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { errno?: number }).errno === 1047;
+}
+
+export function poolConfigFromUrl(url: string, connectionLimit: number): mariadb.PoolConfig {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname,
+    port: parsed.port ? Number(parsed.port) : 3306,
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+    database: parsed.pathname.replace(/^\//, ""),
+    connectionLimit,
+    // A dead endpoint must cost milliseconds, not a minute: fail fast, fail over.
+    connectTimeout: 1000,
+    acquireTimeout: 1500,
+    socketTimeout: 15000,
+    idleTimeout: 60,
+    minimumIdle: 1,
+    timezone: "Z",
+    bigIntAsNumber: true,
+    insertIdAsNumber: true,
+    decimalAsNumber: true,
+    allowPublicKeyRetrieval: parsed.searchParams.get("allowPublicKeyRetrieval") === "true",
+    prepareCacheLength: 64,
+  };
+}

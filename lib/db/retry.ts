@@ -1,0 +1,41 @@
+// Bounded retry with full-jitter exponential backoff, for the errors that
+// lib/db/errors.ts classifies as transient. Permanent errors pass through at once.
+import { classifyDbError, type ErrorClass } from "./errors";
+
+export interface RetryOptions {
+  /** Total attempts, the first included. */
+  attempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Called before each retry; for logs and metrics. */
+  onRetry?: (info: { attempt: number; delayMs: number; errorClass: ErrorClass; error: unknown }) => void;
+  classify?: (error: unknown) => ErrorClass;
+}
+
+export const DEFAULT_RETRY = { attempts: 8, baseDelayMs: 5, maxDelayMs: 500 } as const;
+
+export async function withRetry<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const attempts = options.attempts ?? DEFAULT_RETRY.attempts;
+  const base = options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs;
+  const max = options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs;
+  const classify = options.classify ?? classifyDbError;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      const errorClass = classify(error);
+      if (errorClass === "permanent" || attempt >= attempts) throw error;
+      const delayMs = backoffDelay(attempt, base, max);
+      options.onRetry?.({ attempt, delayMs, errorClass, error });
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** Full jitter: uniform in [0, min(max, base * 2^attempt)]. */
+export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+  return Math.floor(Math.random() * (ceiling + 1));
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,51 @@
+// Configuration, parsed once and validated with zod. A missing or malformed
+// variable fails fast with a message that names it (see .env.example).
+import { hostname } from "node:os";
+import { z } from "zod";
+
+const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^(mariadb|mysql):\/\/[^/]+\/\w+/.test(value), {
+    message: "must look like mariadb://user:password@host:port/database",
+  });
+
+export const envSchema = z.object({
+  NODE_NAME: z.string().trim().min(1).max(64).default(hostname()),
+  DATABASE_URL: databaseUrl,
+  DATABASE_FALLBACK_URLS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((url) => url.trim()).filter(Boolean))
+    .pipe(z.array(databaseUrl)),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  TRUST_PROXY: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
+  SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(8 * 60 * 60),
+  SESSION_TOUCH_INTERVAL_SECONDS: seconds(60),
+  SESSION_GC_INTERVAL_SECONDS: seconds(300),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The validated environment; throws once, naming every bad variable. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`)
+      .join("\n");
+    throw new Error(`Invalid environment (see .env.example):\n${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

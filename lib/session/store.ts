@@ -1,0 +1,378 @@
+// The php_session store: PHP's save handler (read, write, destroy, gc), made
+// correct for a multi-master cluster. Framework-free; lib/session/index.ts
+// binds it to the request's cookie.
+//
+// What it promises:
+// - Strict ids: a session exists only if we created its row. An unknown,
+//   expired or malformed id is never looked up twice or brought back; the
+//   caller gets a fresh session with a fresh id.
+// - Hashed at rest: rows are keyed by SHA-256(id); the id itself is never stored.
+// - Timeouts: idle and absolute, checked on every read with the configured values.
+// - Lazy writes: a read writes nothing, except a touch of last_updated at most
+//   once per touch interval; a change that changes nothing writes nothing.
+// - No lost updates: `change` reads the row, applies a pure function and writes
+//   with `UPDATE … WHERE version = ?`; when another node won the race it re-reads
+//   and applies again. Galera certification conflicts (1213), NDB temporary
+//   errors and lost connections are retried with jittered backoff.
+// - Exactly once: every change carries an op id remembered in the row, so a
+//   retry after a lost connection (outcome unknown) never applies twice.
+// - Outages are errors, not new sessions: if the database cannot be reached,
+//   the caller gets SessionStoreUnavailableError and must not mint a new id.
+import { type Database, type Transaction } from "@/lib/db/database";
+import { classifyDbError, sqlErrnoOf } from "@/lib/db/errors";
+import { withRetry } from "@/lib/db/retry";
+import {
+  emptySessionData,
+  parseSessionData,
+  rememberOp,
+  serializeSessionData,
+  type SessionData,
+} from "./data";
+import { isWellFormedSessionId, newOpId, newSessionId, sessionKey, sessionLabel } from "./ids";
+
+export interface SessionConfig {
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+  touchIntervalMs: number;
+}
+
+export interface SessionLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface SessionRecord {
+  key: Buffer;
+  userId: number | null;
+  createdAt: Date;
+  lastUpdated: Date;
+  version: number;
+  data: SessionData;
+}
+
+export type LoadResult =
+  | { status: "active"; session: SessionRecord }
+  /** No cookie, or a value that is not one of our ids. */
+  | { status: "absent" }
+  /** A well-formed id with no row: never issued, destroyed, rotated away or collected. */
+  | { status: "unknown" }
+  /** The row timed out (idle or absolute) and has been removed. */
+  | { status: "expired" };
+
+/** What a change function returns: the new data (the same object for "no change") and a result. */
+export interface Mutation<R> {
+  data: SessionData;
+  result: R;
+}
+
+export type ChangeResult<R> =
+  | { status: "changed" | "unchanged"; session: SessionRecord; result: R }
+  /** This op id was applied before (a retried request): nothing was done now. */
+  | { status: "duplicate"; session: SessionRecord }
+  | { status: "unknown" | "expired" };
+
+export class SessionStoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("the session store is unavailable", { cause });
+  }
+}
+
+/** Another writer changed the row between our read and our write. */
+class VersionConflictError extends Error {}
+
+const SELECT_SESSION =
+  "SELECT user_id, date_created, last_updated, version, session_data FROM php_session WHERE session_id = ?";
+
+interface SessionRow {
+  user_id: number | null;
+  date_created: Date;
+  last_updated: Date;
+  version: number;
+  session_data: string;
+}
+
+export interface StoreOptions {
+  db: Database;
+  config: SessionConfig;
+  nodeName: string;
+  log?: SessionLogger;
+  now?: () => number;
+  /** Attempts for a contended change; each conflict costs one. */
+  changeAttempts?: number;
+  onConflictRetry?: () => void;
+}
+
+export class SessionStore {
+  private readonly db: Database;
+  private readonly config: SessionConfig;
+  private readonly nodeName: string;
+  private readonly log?: SessionLogger;
+  private readonly now: () => number;
+  private readonly changeAttempts: number;
+  private readonly onConflictRetry?: () => void;
+
+  constructor(options: StoreOptions) {
+    this.db = options.db;
+    this.config = options.config;
+    this.nodeName = options.nodeName;
+    this.log = options.log;
+    this.now = options.now ?? Date.now;
+    this.changeAttempts = options.changeAttempts ?? 40;
+    this.onConflictRetry = options.onConflictRetry;
+  }
+
+  /** read(): the session for a cookie value, enforcing timeouts; touches lazily. */
+  async load(id: string | undefined): Promise<LoadResult> {
+    if (!isWellFormedSessionId(id)) return { status: "absent" };
+    const key = sessionKey(id);
+    const row = await this.guard(() => this.selectRow(key));
+    if (!row) return { status: "unknown" };
+    if (this.isExpired(row)) {
+      await this.guard(() => this.db.query("DELETE FROM php_session WHERE session_id = ? AND version = ?", [key, row.version]));
+      return { status: "expired" };
+    }
+    let record = this.toRecord(key, row);
+    if (!parseSessionData(row.session_data).ok) {
+      // Reset corrupt data now, so every node sees the same (empty) state.
+      const reset = await this.change(id, (data) => ({ data, result: null }));
+      if (reset.status === "changed" || reset.status === "unchanged") record = reset.session;
+    } else if (this.now() - row.last_updated.getTime() >= this.config.touchIntervalMs) {
+      await this.touch(key, row.date_created).catch((error) =>
+        this.log?.warn({ err: describe(error), session: sessionLabel(key) }, "session touch failed"),
+      );
+    }
+    return { status: "active", session: record };
+  }
+
+  /** A new session row with a new id. Returns the id for the cookie. */
+  async create(init: { data?: SessionData; userId?: number | null } = {}): Promise<{ id: string; session: SessionRecord }> {
+    const id = newSessionId();
+    const key = sessionKey(id);
+    const now = new Date(this.now());
+    const data = init.data ?? emptySessionData();
+    const text = serializeSessionData(data);
+    const userId = init.userId ?? null;
+    await this.guard(() =>
+      this.db.run(async (conn, endpoint) => {
+        try {
+          await this.db.exec(conn, endpoint, INSERT_SESSION, [key, userId, now, now, this.expiresAt(now, now), this.nodeName, text]);
+        } catch (error) {
+          // A retry after a lost connection may find the row it already wrote: the id is ours alone.
+          if (sqlErrnoOf(error) !== 1062) throw error;
+        }
+      }),
+    );
+    return { id, session: { key, userId, createdAt: now, lastUpdated: now, version: 0, data } };
+  }
+
+  /**
+   * write(), done atomically: apply `mutate` to the current data and commit it
+   * with a version check, re-reading and re-applying on conflict. `mutate` must
+   * be pure (it may run several times) and return the same data object to mean
+   * "no change". `opId` names the change so that a retry of it applies once.
+   */
+  async change<R>(
+    id: string,
+    mutate: (data: SessionData, session: SessionRecord) => Mutation<R>,
+    options: { opId?: string } = {},
+  ): Promise<ChangeResult<R>> {
+    if (!isWellFormedSessionId(id)) return { status: "unknown" };
+    const key = sessionKey(id);
+    const opId = options.opId ?? newOpId();
+    return this.guard(() =>
+      withRetry(
+        () =>
+          this.db.withConnection(async (conn, endpoint) => {
+            const exec = <T>(sql: string, values: unknown[]) => this.db.exec<T>(conn, endpoint, sql, values);
+            const row = (await exec<SessionRow[]>(SELECT_SESSION, [key]))[0];
+            return this.applyChange(key, row, mutate, opId, async (next, version, now) => {
+              const result = await exec<{ affectedRows: number }>(UPDATE_SESSION, [
+                next, now, this.expiresAt(row!.date_created, now), this.nodeName, key, version,
+              ]);
+              if (result.affectedRows !== 1) throw new VersionConflictError();
+            });
+          }),
+        this.retryOptions(),
+      ),
+    );
+  }
+
+  /**
+   * Like `change`, inside a database transaction that `work` may add its own
+   * statements to (checkout writes the order and empties the cart in one commit).
+   */
+  async changeInTransaction<R>(
+    id: string,
+    work: (data: SessionData, session: SessionRecord, tx: Transaction) => Promise<Mutation<R>>,
+    options: { opId?: string } = {},
+  ): Promise<ChangeResult<R>> {
+    if (!isWellFormedSessionId(id)) return { status: "unknown" };
+    const key = sessionKey(id);
+    const opId = options.opId ?? newOpId();
+    return this.guard(() =>
+      this.db.transaction(async (tx) => {
+        const row = (await tx.exec<SessionRow[]>(SELECT_SESSION, [key]))[0];
+        if (!row || this.isExpired(row)) return row ? { status: "expired" as const } : { status: "unknown" as const };
+        const session = this.toRecord(key, row);
+        if (session.data.ops.includes(opId)) return { status: "duplicate" as const, session };
+        const mutation = await work(session.data, session, tx);
+        return this.applyChange(key, row, () => mutation, opId, async (next, version, now) => {
+          const result = await tx.exec<{ affectedRows: number }>(UPDATE_SESSION, [
+            next, now, this.expiresAt(row.date_created, now), this.nodeName, key, version,
+          ]);
+          if (result.affectedRows !== 1) throw new VersionConflictError();
+        });
+      }, this.retryOptions()),
+    );
+  }
+
+  /**
+   * A new id for the same visitor (sign-in) or a fresh anonymous session
+   * (sign-out). The old row is deleted in the same transaction that inserts the
+   * new one: the old id stops working on every node at the moment the new one
+   * starts. Returns null when the old session no longer exists.
+   */
+  async rotate(
+    id: string,
+    options: { userId: number | null; keepData: boolean },
+  ): Promise<{ id: string; session: SessionRecord } | null> {
+    if (!isWellFormedSessionId(id)) return null;
+    const oldKey = sessionKey(id);
+    const newId = newSessionId();
+    const newKey = sessionKey(newId);
+    return this.guard(() =>
+      this.db.transaction(async (tx) => {
+        // A retry after an unknown outcome: if our new row is there, the rotation happened.
+        const done = (await tx.exec<SessionRow[]>(SELECT_SESSION, [newKey]))[0];
+        if (done) return { id: newId, session: this.toRecord(newKey, done) };
+        const old = (await tx.exec<SessionRow[]>(SELECT_SESSION, [oldKey]))[0];
+        if (!old || this.isExpired(old)) return null;
+        const deleted = await tx.exec<{ affectedRows: number }>(
+          "DELETE FROM php_session WHERE session_id = ? AND version = ?",
+          [oldKey, old.version],
+        );
+        if (deleted.affectedRows !== 1) throw new VersionConflictError();
+        const now = new Date(this.now());
+        const parsed = parseSessionData(old.session_data);
+        const data = options.keepData ? { ...parsed.data, ops: [] } : emptySessionData();
+        await tx.exec(INSERT_SESSION, [
+          newKey, options.userId, now, now, this.expiresAt(now, now), this.nodeName, serializeSessionData(data),
+        ]);
+        const session: SessionRecord = { key: newKey, userId: options.userId, createdAt: now, lastUpdated: now, version: 0, data };
+        return { id: newId, session };
+      }, this.retryOptions()),
+    );
+  }
+
+  /** destroy(): the id stops working everywhere. */
+  async destroy(id: string): Promise<void> {
+    if (!isWellFormedSessionId(id)) return;
+    await this.guard(() => this.db.query("DELETE FROM php_session WHERE session_id = ?", [sessionKey(id)]));
+  }
+
+  /** Sign a user out everywhere: end every session bound to them. Returns how many. */
+  async destroyByUserId(userId: number): Promise<number> {
+    const result = await this.guard(() =>
+      this.db.query<{ affectedRows: number }>("DELETE FROM php_session WHERE user_id = ?", [userId]),
+    );
+    return result.affectedRows;
+  }
+
+  isExpired(row: { date_created: Date; last_updated: Date }): boolean {
+    const now = this.now();
+    return (
+      now - row.last_updated.getTime() >= this.config.idleTimeoutMs ||
+      now - row.date_created.getTime() >= this.config.absoluteTimeoutMs
+    );
+  }
+
+  private expiresAt(createdAt: Date, lastUpdated: Date): Date {
+    return new Date(
+      Math.min(lastUpdated.getTime() + this.config.idleTimeoutMs, createdAt.getTime() + this.config.absoluteTimeoutMs),
+    );
+  }
+
+  private async applyChange<R>(
+    key: Buffer,
+    row: SessionRow | undefined,
+    mutate: (data: SessionData, session: SessionRecord) => Mutation<R>,
+    opId: string,
+    write: (text: string, version: number, now: Date) => Promise<void>,
+  ): Promise<ChangeResult<R>> {
+    if (!row) return { status: "unknown" };
+    if (this.isExpired(row)) return { status: "expired" };
+    const parsed = parseSessionData(row.session_data);
+    if (!parsed.ok) {
+      this.log?.warn({ session: sessionLabel(key), reason: parsed.reason }, "malformed session data reset to empty");
+    }
+    const session = this.toRecord(key, row, parsed.data);
+    if (parsed.data.ops.includes(opId)) return { status: "duplicate", session };
+    const { data, result } = mutate(parsed.data, session);
+    if (data === parsed.data && parsed.ok) return { status: "unchanged", session, result };
+    const next = rememberOp(data, opId);
+    const now = new Date(this.now());
+    await write(serializeSessionData(next), row.version, now);
+    return {
+      status: "changed",
+      session: { ...session, data: next, version: row.version + 1, lastUpdated: now },
+      result,
+    };
+  }
+
+  private async selectRow(key: Buffer): Promise<SessionRow | undefined> {
+    return (await this.db.query<SessionRow[]>(SELECT_SESSION, [key]))[0];
+  }
+
+  /** Refresh last_updated without a version bump, so it never conflicts with a change's check. */
+  private async touch(key: Buffer, createdAt: Date): Promise<void> {
+    const now = new Date(this.now());
+    await this.db.withConnection((conn, endpoint) =>
+      this.db.exec(conn, endpoint, "UPDATE php_session SET last_updated = ?, expires_at = ? WHERE session_id = ? AND last_updated < ?", [
+        now, this.expiresAt(createdAt, now), key, now,
+      ]),
+    );
+  }
+
+  private toRecord(key: Buffer, row: SessionRow, data?: SessionData): SessionRecord {
+    return {
+      key,
+      userId: row.user_id,
+      createdAt: row.date_created,
+      lastUpdated: row.last_updated,
+      version: row.version,
+      data: data ?? parseSessionData(row.session_data).data,
+    };
+  }
+
+  private retryOptions() {
+    return {
+      attempts: this.changeAttempts,
+      baseDelayMs: 2,
+      maxDelayMs: 100,
+      classify: (error: unknown) => (error instanceof VersionConflictError ? ("conflict" as const) : classifyDbError(error)),
+      onRetry: () => this.onConflictRetry?.(),
+    };
+  }
+
+  /** Turn "could not reach the database" into one error type callers can recognise. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof VersionConflictError || classifyDbError(error) !== "permanent") {
+        throw new SessionStoreUnavailableError(error);
+      }
+      throw error;
+    }
+  }
+}
+
+const INSERT_SESSION =
+  "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, last_node, session_data) VALUES (?, ?, ?, ?, ?, 0, ?, ?)";
+
+const UPDATE_SESSION =
+  "UPDATE php_session SET session_data = ?, version = version + 1, last_updated = ?, expires_at = ?, last_node = ? WHERE session_id = ? AND version = ?";
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

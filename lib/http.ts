@@ -1,0 +1,109 @@
+// Route-handler plumbing: JSON bodies parsed with a size limit and a zod
+// schema, same-site checks for state-changing requests, and one place that
+// turns errors into responses (a client's mistake is a 4xx with a plain
+// message; an outage is a 503; nothing leaks a stack trace).
+import "server-only";
+import type { z } from "zod";
+import { isRetryableDbError } from "@/lib/db/errors";
+import { AppError, ERROR_STATUS, UNAVAILABLE_MESSAGE, type ErrorCode, type Failure } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { SessionStoreUnavailableError } from "@/lib/session";
+
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
+
+export function json(body: unknown, init: ResponseInit = {}): Response {
+  const headers = new Headers(init.headers);
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { ...init, headers });
+}
+
+export function errorResponse(code: ErrorCode, message: string, fieldErrors?: Record<string, string[]>): Response {
+  return json({ error: { code, message, ...(fieldErrors ? { fieldErrors } : {}) } }, { status: ERROR_STATUS[code] });
+}
+
+export function failureResponse(failure: Failure): Response {
+  return errorResponse(failure.code, failure.message, failure.fieldErrors);
+}
+
+/** Read and validate a JSON body: 415 if it is not JSON, 413 if too large, 400 if malformed or invalid. */
+export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("unsupported_media_type", "Send the body as application/json.");
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_JSON_BODY_BYTES) throw new AppError("payload_too_large", "The request body is too large.");
+  const text = await readLimited(request, MAX_JSON_BODY_BYTES);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid", "The request body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
+    throw new AppError("invalid", "The request body is invalid.", fieldErrors);
+  }
+  return parsed.data;
+}
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new AppError("payload_too_large", "The request body is too large.");
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/**
+ * A state-changing request must come from this site. Browsers send Origin on
+ * POST/PATCH/DELETE; a request whose Origin names another site gets 403.
+ * (Non-browser clients that send no Origin are allowed: they carry no ambient cookies of ours.)
+ */
+export function assertSameOrigin(request: Request): void {
+  const origin = request.headers.get("origin");
+  const fetchSite = request.headers.get("sec-fetch-site");
+  if (fetchSite === "cross-site") throw new AppError("forbidden", "Cross-site requests are not allowed.");
+  if (!origin) return;
+  if (!allowedOrigins(request).has(origin)) throw new AppError("forbidden", "Cross-site requests are not allowed.");
+}
+
+function allowedOrigins(request: Request): Set<string> {
+  const allowed = new Set<string>();
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const trustProxy = process.env.TRUST_PROXY === "1" || process.env.TRUST_PROXY === "true";
+  const proto = (trustProxy && request.headers.get("x-forwarded-proto")) || new URL(request.url).protocol.replace(":", "");
+  if (host) allowed.add(`${proto}://${host}`);
+  if (process.env.NEXTAUTH_URL) allowed.add(new URL(process.env.NEXTAUTH_URL).origin);
+  return allowed;
+}
+
+/** Wrap a route handler: typed errors become their status, outages 503, the rest a logged 500. */
+export function route<A extends unknown[]>(handler: (...args: A) => Promise<Response>) {
+  return async (...args: A): Promise<Response> => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      if (error instanceof AppError) return errorResponse(error.code, error.message, error.fieldErrors);
+      if (error instanceof SessionStoreUnavailableError || isRetryableDbError(error)) {
+        log().error({ err: error }, "request failed: database unavailable");
+        return errorResponse("unavailable", UNAVAILABLE_MESSAGE);
+      }
+      log().error({ err: error }, "unhandled error in route handler");
+      return errorResponse("internal", "Something went wrong on our side. Please try again.");
+    }
+  };
+}

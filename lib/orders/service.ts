@@ -1,0 +1,122 @@
+// Checkout: the cart becomes an order in one transaction that also empties
+// the cart (the session row's version check is part of the commit), so the
+// order and the emptied cart land together or not at all. The checkout key
+// from the form is unique per user: a checkout retried after a timeout finds
+// the order the first attempt created instead of creating a second one.
+import "server-only";
+import { z } from "zod";
+import { getCurrentUser } from "@/lib/auth/current-user";
+import { withPrisma } from "@/lib/db";
+import { isRetryableDbError, sqlErrnoOf } from "@/lib/db/errors";
+import { UNAVAILABLE_MESSAGE, type Failure } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { changeSessionInTransaction, SessionStoreUnavailableError } from "@/lib/session";
+import { clearCart } from "@/lib/cart/rules";
+
+export const checkoutKeySchema = z.string().regex(/^[\w-]{8,64}$/);
+
+export type CheckoutResult =
+  | { ok: true; orderId: number; duplicate: boolean }
+  | Failure<"unauthenticated" | "empty_cart" | "unavailable" | "invalid">;
+
+export interface OrderView {
+  id: number;
+  createdAt: Date;
+  totalCents: number;
+  totalQuantity: number;
+  lines: { productId: number; name: string; quantity: number; unitPriceCents: number }[];
+}
+
+type CheckoutOutcome = { orderId: number; duplicate: boolean } | { error: "empty_cart" | "unauthenticated" };
+
+export async function checkout(checkoutKey: string): Promise<CheckoutResult> {
+  if (!checkoutKeySchema.safeParse(checkoutKey).success) {
+    return { ok: false, code: "invalid", message: "This checkout form is not valid any more. Please reload the cart." };
+  }
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, code: "unauthenticated", message: "Please sign in to check out." };
+  try {
+    const changed = await changeSessionInTransaction<CheckoutOutcome>(
+      async (data, session, tx) => {
+        if (session.userId !== user.id) return { data, result: { error: "unauthenticated" } };
+        const existing = await tx.exec<{ id: number }[]>(
+          "SELECT id FROM orders WHERE user_id = ? AND checkout_key = ?",
+          [user.id, checkoutKey],
+        );
+        if (existing[0]) return { data: clearCart(data), result: { orderId: existing[0].id, duplicate: true } };
+        const lines = data.cart.lines;
+        if (lines.length === 0) return { data, result: { error: "empty_cart" } };
+        const products = await tx.exec<{ id: number; name: string; price_cents: number }[]>(
+          `SELECT id, name, price_cents FROM products WHERE id IN (${lines.map(() => "?").join(",")})`,
+          lines.map((line) => line.productId),
+        );
+        const byId = new Map(products.map((p) => [p.id, p]));
+        const orderLines = lines.flatMap((line) => {
+          const product = byId.get(line.productId);
+          return product ? [{ ...line, name: product.name, unitPriceCents: product.price_cents }] : [];
+        });
+        if (orderLines.length === 0) return { data: clearCart(data), result: { error: "empty_cart" } };
+        const totalCents = orderLines.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
+        const totalQuantity = orderLines.reduce((sum, l) => sum + l.quantity, 0);
+        const inserted = await tx.exec<{ insertId: number }>(
+          "INSERT INTO orders (user_id, checkout_key, total_cents, total_quantity, created_at) VALUES (?, ?, ?, ?, ?)",
+          [user.id, checkoutKey, totalCents, totalQuantity, new Date()],
+        );
+        const orderId = Number(inserted.insertId);
+        await tx.exec(
+          `INSERT INTO order_lines (order_id, product_id, name, quantity, unit_price_cents) VALUES ${orderLines.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+          orderLines.flatMap((l) => [orderId, l.productId, l.name, l.quantity, l.unitPriceCents]),
+        );
+        return { data: clearCart(data), result: { orderId, duplicate: false } };
+      },
+      { opId: `checkout:${checkoutKey}` },
+    );
+    if (changed.status === "changed" || changed.status === "unchanged") {
+      const outcome = changed.result;
+      if ("orderId" in outcome) {
+        log().info({ event: "checkout", userId: user.id, orderId: outcome.orderId, duplicate: outcome.duplicate }, "checkout");
+        return { ok: true, ...outcome };
+      }
+      return outcome.error === "empty_cart"
+        ? { ok: false, code: "empty_cart", message: "Your cart is empty." }
+        : { ok: false, code: "unauthenticated", message: "Please sign in to check out." };
+    }
+    if (changed.status === "duplicate") return { ok: true, orderId: await orderIdByKey(user.id, checkoutKey), duplicate: true };
+    return { ok: false, code: "unauthenticated", message: "Your session has ended. Please sign in again." };
+  } catch (error) {
+    // Two simultaneous submits of one form: the loser's INSERT hits the unique key; the winner's order stands.
+    if (sqlErrnoOf(error) === 1062) return { ok: true, orderId: await orderIdByKey(user.id, checkoutKey), duplicate: true };
+    if (error instanceof SessionStoreUnavailableError || isRetryableDbError(error)) {
+      log().error({ err: error }, "checkout failed: database unavailable");
+      return { ok: false, code: "unavailable", message: UNAVAILABLE_MESSAGE };
+    }
+    throw error;
+  }
+}
+
+async function orderIdByKey(userId: number, checkoutKey: string): Promise<number> {
+  const order = await withPrisma((prisma) =>
+    prisma.order.findUniqueOrThrow({ where: { userId_checkoutKey: { userId, checkoutKey } }, select: { id: true } }),
+  );
+  return order.id;
+}
+
+export async function listOrdersForCurrentUser(): Promise<OrderView[]> {
+  const user = await getCurrentUser();
+  if (!user) return [];
+  return listOrdersByUserId(user.id);
+}
+
+export async function listOrdersByUserId(userId: number): Promise<OrderView[]> {
+  const orders = await withPrisma((prisma) =>
+    prisma.order.findMany({
+      where: { userId },
+      orderBy: { createdAt: "desc" },
+      select: {
+        id: true, createdAt: true, totalCents: true, totalQuantity: true,
+        lines: { select: { productId: true, name: true, quantity: true, unitPriceCents: true }, orderBy: { productId: "asc" } },
+      },
+    }),
+  );
+  return orders;
+}

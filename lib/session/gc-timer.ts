@@ -1,0 +1,31 @@
+// Each web node tries to collect session garbage every SESSION_GC_INTERVAL_SECONDS
+// (with jitter, so nodes don't line up); the lease in lib/session/gc.ts lets one run at a time.
+import { randomBytes } from "node:crypto";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { collectGarbage } from "./gc";
+
+let timer: NodeJS.Timeout | undefined;
+
+export function startGarbageCollector(): void {
+  const { SESSION_GC_INTERVAL_SECONDS, NODE_NAME } = env();
+  if (timer || SESSION_GC_INTERVAL_SECONDS === 0) return;
+  const holder = `${NODE_NAME}:${process.pid}:${randomBytes(4).toString("hex")}`;
+  const schedule = () => {
+    const delay = SESSION_GC_INTERVAL_SECONDS * 1000 * (0.75 + Math.random() * 0.5);
+    timer = setTimeout(run, delay);
+    timer.unref();
+  };
+  const run = async () => {
+    try {
+      const result = await collectGarbage(db(), { holder, pauseMs: 20 });
+      if (result.ran) log().info({ event: "session_gc", ...result }, "session garbage collected");
+    } catch (error) {
+      log().warn({ err: error }, "session garbage collection failed");
+    } finally {
+      schedule();
+    }
+  };
+  schedule();
+}

@@ -5,6 +5,12 @@ import { classifyDbError, type ErrorClass } from "./errors";
 export interface RetryOptions {
   /** Total attempts, the first included. */
   attempts?: number;
+  /**
+   * Attempts when the error is a lost or refused connection. Each such failure
+   * marks its endpoint down, so the next attempt already goes to another node;
+   * more than a few only delays the answer when every node is down.
+   */
+  connectionAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Called before each retry; for logs and metrics. */
@@ -19,12 +25,14 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
   const base = options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs;
   const max = options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs;
   const classify = options.classify ?? classifyDbError;
+  const connectionAttempts = options.connectionAttempts ?? 3;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error) {
       const errorClass = classify(error);
       if (errorClass === "permanent" || attempt >= attempts) throw error;
+      if (errorClass === "connection" && attempt >= connectionAttempts) throw error;
       const delayMs = backoffDelay(attempt, base, max);
       options.onRetry?.({ attempt, delayMs, errorClass, error });
       await sleep(delayMs);

@@ -15,6 +15,8 @@ export const GC_LEASE = "php_session_gc";
 
 export interface GcOptions {
   holder: string;
+  /** The lease row's name (tests use their own so they never meet a running node's GC). */
+  leaseName?: string;
   batchSize?: number;
   maxBatches?: number;
   leaseMs?: number;
@@ -33,7 +35,8 @@ export async function collectGarbage(db: Database, options: GcOptions): Promise<
   const leaseMs = options.leaseMs ?? 60_000;
   const batchSize = options.batchSize ?? 500;
   const maxBatches = options.maxBatches ?? 10_000;
-  const token = await acquireLease(db, GC_LEASE, options.holder, leaseMs, now);
+  const lease = options.leaseName ?? GC_LEASE;
+  const token = await acquireLease(db, lease, options.holder, leaseMs, now);
   if (token === null) return { ran: false, deleted: 0, batches: 0 };
   let deleted = 0;
   let batches = 0;
@@ -46,11 +49,11 @@ export async function collectGarbage(db: Database, options: GcOptions): Promise<
       batches++;
       deleted += result.affectedRows;
       if (result.affectedRows < batchSize) break;
-      if (!(await renewLease(db, GC_LEASE, token, leaseMs, now))) break;
+      if (!(await renewLease(db, lease, token, leaseMs, now))) break;
       if (options.pauseMs) await sleep(options.pauseMs);
     }
   } finally {
-    await releaseLease(db, GC_LEASE, token).catch(() => undefined);
+    await releaseLease(db, lease, token).catch(() => undefined);
   }
   return { ran: true, deleted, batches };
 }

@@ -96,6 +96,15 @@ export const products: SeedProduct[] = [
     imagePath: image("chamomile-blossom"),
   },
   {
+    slug: "ceremonial-matcha",
+    name: "Ceremonial Matcha",
+    description:
+      "Stone-ground shade-grown tencha from Uji, vivid green and creamy with no bitterness. Whisk 2 g into 70 ml of water at 80 °C. 30 g tin.",
+    category: "Tea",
+    priceCents: 2400,
+    imagePath: image("ceremonial-matcha"),
+  },
+  {
     slug: "ceramic-pour-over-dripper",
     name: "Ceramic Pour-Over Dripper",
     description:

@@ -1,0 +1,52 @@
+// Input schemas and result types of the cart's server actions (app/cart/actions.ts).
+// A "use server" module may only export async functions, so they live beside it here.
+import { z } from "zod";
+
+const productId = z.coerce
+  .number({ error: "Choose a product." })
+  .int("Choose a product.")
+  .positive("Choose a product.");
+
+const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
+
+export const cartItemAddSchema = z.object({
+  productId,
+  quantity: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(1, "Choose at least 1.").max(99, "You can add at most 99 at a time.").default(1),
+  ),
+  idempotencyKey: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^[\w-]{8,64}$/, "Invalid request key.").optional(),
+  ),
+});
+
+export const cartItemUpdateSchema = z.object({
+  productId,
+  quantity: z.coerce.number().int().min(0, "Quantity can't be negative.").max(99, "At most 99 per product."),
+});
+
+export const cartItemRemoveSchema = z.object({ productId });
+
+export const checkoutSubmitSchema = z.object({
+  checkoutKey: z.string().regex(/^[\w-]{8,64}$/, "This checkout form is out of date. Reload the cart."),
+});
+
+type Failure<Code extends string> = {
+  ok: false;
+  code: Code;
+  message: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+};
+
+export type CartFailureCode = "invalid" | "not_found" | "limit" | "unavailable";
+
+/** null before the first submit. */
+export type CartActionState =
+  | null
+  | { ok: true; message: string; totalQuantity: number }
+  | Failure<CartFailureCode>;
+
+export type CheckoutActionState = null | Failure<"unauthenticated" | "empty_cart" | "unavailable" | "invalid">;
+
+export const cartUnavailableMessage = "The shop couldn't update your cart just now. Please try again.";

@@ -1,0 +1,25 @@
+// Display formatting shared by server and client components.
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+export function formatPrice(cents: number): string {
+  return usd.format(cents / 100);
+}
+
+const dateTime = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+
+export function formatDateTime(date: Date): string {
+  return dateTime.format(date);
+}
+
+export function pluralize(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** Only same-site paths are allowed as a place to return to after signing in. */
+export function safeCallbackUrl(value: unknown, fallback = "/"): string {
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+    return fallback;
+  }
+  return value;
+}

@@ -1,0 +1,28 @@
+"use client";
+
+import type { ReactNode } from "react";
+import { useFormStatus } from "react-dom";
+import { Spinner } from "./spinner";
+
+type SubmitButtonProps = {
+  children: ReactNode;
+  className?: string;
+  /** Disable while the form is submitting (checkout); cart buttons stay clickable and queue. */
+  disableWhilePending?: boolean;
+};
+
+/** A submit button whose accessible name never changes; pending shows as a spinner. */
+export function SubmitButton({ children, className = "btn-primary", disableWhilePending = false }: SubmitButtonProps) {
+  const { pending } = useFormStatus();
+  return (
+    <button
+      type="submit"
+      className={className}
+      aria-disabled={disableWhilePending && pending ? true : undefined}
+      disabled={disableWhilePending && pending}
+    >
+      {pending ? <Spinner /> : null}
+      {children}
+    </button>
+  );
+}

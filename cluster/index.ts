@@ -1,0 +1,189 @@
+// The local cluster's programmatic API (the CLI, tests, Playwright and the
+// benchmark all use it): bring the cluster to the wanted shape, break and heal
+// single nodes, stop or wipe everything. Promises: every changing call holds
+// the cluster lock and saves state.json after each step, so pids are never
+// lost; `up` is idempotent; `down` returns only when no process of ours is left.
+import { readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ensureBuild } from "./build";
+import { ensureDbTier, provisionDatabase, startDbNode, stopDbNode, stopDbTier } from "./galera";
+import { clusterDir } from "./layout";
+import { ensureLb, stopLb } from "./lb";
+import { withClusterLock } from "./lock";
+import { ClusterError, consoleLogger, type Logger } from "./log";
+import { isOurProcess, listMarkedProcesses, stopProcess } from "./process";
+import { applySchema } from "./schema";
+import { planState, readClusterState, writeClusterState, type ClusterState, type UpOptions } from "./state";
+import { collectStatus, type NodeStatus } from "./status";
+import { ensureWebTier, startWebNode, stopWebNode, stopWebTier } from "./web";
+
+export { readClusterState, type ClusterState, type UpOptions } from "./state";
+export { formatStatusTable, type NodeStatus } from "./status";
+export { consoleLogger, quietLogger, ClusterError, type Logger } from "./log";
+
+export type NodeName = `web-${number}` | `db-${number}` | "lb";
+
+function requireState(): ClusterState {
+  const state = readClusterState();
+  if (!state) throw new ClusterError("no cluster yet; run `npm run cluster` first");
+  return state;
+}
+
+/** Pids we recorded, plus their descendants; anything else carrying our marker is an orphan. */
+function orphans(state: ClusterState) {
+  const recorded = new Set([state.lb.pid, ...state.web.map((n) => n.pid), ...state.db.map((n) => n.pid)].filter((pid) => pid !== null));
+  const marked = listMarkedProcesses();
+  const parentOf = new Map(marked.map((proc) => [proc.pid, proc.ppid]));
+  const descendsFromRecorded = (pid: number): boolean => {
+    for (let current: number | undefined = pid; current !== undefined && current > 1; current = parentOf.get(current)) {
+      if (recorded.has(current)) return true;
+    }
+    return false;
+  };
+  return marked.filter((proc) => !descendsFromRecorded(proc.pid));
+}
+
+async function stopOrphans(state: ClusterState, log: Logger): Promise<void> {
+  for (const proc of orphans(state)) {
+    log.warn(`stopping leftover process ${proc.pid} of ${proc.name} (not in state.json)`);
+    await stopProcess(proc.pid, proc.name, "SIGTERM", 30_000);
+  }
+}
+
+/**
+ * Brings the cluster to the shape `options` asks for (defaults: 3 web nodes,
+ * the existing or 3 database nodes, nginx on 8080, no extra web env) and
+ * returns when every node is healthy. Running nodes that already match are
+ * left alone; web nodes with another env or build are restarted one by one.
+ */
+export async function clusterUp(options: UpOptions = {}, log: Logger = consoleLogger): Promise<ClusterState> {
+  return withClusterLock(log, async () => {
+    const previous = readClusterState();
+    const state = planState(options, previous);
+    const save = () => writeClusterState(state);
+    // Secrets must be on disk before the build: the Server Actions key is read at build time.
+    save();
+    try {
+      await stopOrphans(state, log);
+      const removed = previous?.web.filter((old) => !state.web.some((node) => node.name === old.name)) ?? [];
+      await stopWebTier(state, removed, log);
+      await ensureBuild(state, log);
+      await ensureDbTier(state, log);
+      save();
+      await provisionDatabase(state, log);
+      save();
+      await applySchema(state, log);
+      save();
+      await ensureWebTier(state, log);
+      save();
+      await ensureLb(state, log);
+    } finally {
+      save();
+    }
+    return state;
+  });
+}
+
+/** Stops everything gracefully (nginx, web nodes, then Galera last node last) and keeps the data. */
+export async function clusterDown(log: Logger = consoleLogger): Promise<void> {
+  await withClusterLock(log, () => downUnlocked(log));
+}
+
+async function downUnlocked(log: Logger): Promise<void> {
+  const state = readClusterState();
+  if (!state) return;
+  try {
+    if (isOurProcess(state.lb.pid, "lb")) {
+      await stopLb(state, "SIGTERM");
+      log.info("lb: stopped");
+    }
+    state.lb.pid = null;
+    await stopWebTier(state, state.web, log);
+    await stopDbTier(state, log);
+    await stopOrphans(state, log);
+  } finally {
+    writeClusterState(state);
+  }
+  const left = listMarkedProcesses();
+  if (left.length > 0) {
+    throw new ClusterError(`processes still running after down: ${left.map((proc) => `${proc.name} (pid ${proc.pid})`).join(", ")}`);
+  }
+}
+
+/** `down`, then deletes .cluster/ entirely: data, logs, state and secrets. */
+export async function clusterReset(log: Logger = consoleLogger): Promise<void> {
+  await withClusterLock(log, async () => {
+    await downUnlocked(log);
+    let entries: string[] = [];
+    try {
+      entries = readdirSync(clusterDir);
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (entry !== "lock") rmSync(join(clusterDir, entry), { recursive: true, force: true });
+    log.info(`wiped ${clusterDir}`);
+  });
+}
+
+/** Every node with pid, port and whether it is up; the Galera view for database nodes. */
+export async function clusterStatus(): Promise<NodeStatus[]> {
+  const state = readClusterState();
+  return state ? collectStatus(state) : [];
+}
+
+function findNode(state: ClusterState, name: string) {
+  const web = state.web.find((node) => node.name === name);
+  if (web) return { kind: "web" as const, node: web };
+  const db = state.db.find((node) => node.name === name);
+  if (db) return { kind: "db" as const, node: db };
+  if (name === "lb") return { kind: "lb" as const, node: state.lb };
+  const names = [...state.db, ...state.web].map((node) => node.name).concat("lb");
+  throw new ClusterError(`unknown node "${name}"; this cluster has ${names.join(", ")}`);
+}
+
+async function signalNode(name: string, signal: "SIGTERM" | "SIGKILL", log: Logger): Promise<void> {
+  await withClusterLock(log, async () => {
+    const state = requireState();
+    const found = findNode(state, name);
+    try {
+      if (found.kind === "web") await stopWebNode(found.node, signal);
+      else if (found.kind === "db") await stopDbNode(found.node, signal);
+      else await stopLb(state, signal);
+    } finally {
+      writeClusterState(state);
+    }
+    log.info(`${name}: ${signal === "SIGKILL" ? "killed" : "stopped"}`);
+  });
+}
+
+/** SIGKILL: a crash, no chance to clean up. Returns once the process is gone. */
+export function killNode(name: string, log: Logger = consoleLogger): Promise<void> {
+  return signalNode(name, "SIGKILL", log);
+}
+
+/** SIGTERM and wait: a graceful stop (a Galera node leaves the group cleanly). */
+export function stopNode(name: string, log: Logger = consoleLogger): Promise<void> {
+  return signalNode(name, "SIGTERM", log);
+}
+
+/** Starts a stopped node and waits until it is healthy (a database node rejoins by IST or SST). */
+export async function startNode(name: string, log: Logger = consoleLogger): Promise<void> {
+  await withClusterLock(log, async () => {
+    const state = requireState();
+    const found = findNode(state, name);
+    try {
+      if (found.kind === "web") {
+        if (isOurProcess(found.node.pid, found.node.name)) return;
+        log.info(`${name}: starting`);
+        await startWebNode(state, found.node);
+      } else if (found.kind === "db") {
+        await startDbNode(state, found.node, log);
+      } else {
+        await ensureLb(state, log);
+      }
+    } finally {
+      writeClusterState(state);
+    }
+    log.info(`${name}: up`);
+  });
+}

@@ -1,0 +1,43 @@
+// Where the local cluster lives on disk and which ports it uses by default.
+// Everything the cluster writes is under .cluster/ (gitignored): state.json,
+// logs/<name>.log, db-N/ (config, socket, data) and lb/ (nginx prefix).
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const clusterDir = join(repoRoot, ".cluster");
+
+export const paths = {
+  stateFile: join(clusterDir, "state.json"),
+  lockFile: join(clusterDir, "lock"),
+  logsDir: join(clusterDir, "logs"),
+  lbDir: join(clusterDir, "lb"),
+  standaloneServer: join(repoRoot, ".next", "standalone", "server.js"),
+  nginxTemplate: join(repoRoot, "nginx", "shop.conf.template"),
+  logFile: (name: string) => join(clusterDir, "logs", `${name}.log`),
+  dbDir: (name: string) => join(clusterDir, name),
+};
+
+export const defaults = {
+  web: 3,
+  db: 3,
+  lbPort: 8080,
+  webBasePort: 3001,
+  dbBasePort: 3311,
+  gcommBasePort: 4511,
+  istBasePort: 4521,
+  sstBasePort: 4531,
+};
+
+export const binaries = {
+  mariadbd: "/usr/sbin/mariadbd",
+  mariadb: "/usr/bin/mariadb",
+  installDb: "/usr/bin/mariadb-install-db",
+  nginx: "/usr/sbin/nginx",
+  galeraCandidates: ["/usr/lib/galera/libgalera_smm.so", "/usr/lib/libgalera_smm.so"],
+};
+
+/** Marks every process the cluster starts, so a recycled pid is never mistaken for ours. */
+export function processMarker(name: string): string {
+  return `${clusterDir}#${name}`;
+}

@@ -1,0 +1,220 @@
+// Starting, finding and stopping the cluster's detached processes.
+// Promises: a process is "ours" only if its pid is alive, not a zombie, and
+// its environment carries our marker (SHOPCLUSTER_PROCESS), so stale pids in
+// state.json and recycled pids are treated as "not running", never signalled.
+// Nothing here ever looks processes up by name.
+import { spawn } from "node:child_process";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { connect } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ClusterError } from "./log";
+import { paths, processMarker } from "./layout";
+
+const MARKER_VAR = "SHOPCLUSTER_PROCESS";
+
+/** True when `pid` is alive and was started by this cluster as `name`. */
+export function isOurProcess(pid: number | null | undefined, name: string): pid is number {
+  if (!pid || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    // ESRCH: gone. EPERM: alive but not ours to signal, so not ours at all.
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    return environ.includes(`${MARKER_VAR}=${processMarker(name)}`);
+  } catch {
+    // No /proc (not Linux) or the process just exited: trust kill(pid, 0).
+    return process.platform !== "linux";
+  }
+}
+
+export interface SpawnSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+/** Starts a detached process that outlives this CLI; stdout/stderr append to logs/<name>.log. */
+export function spawnDetached(spec: SpawnSpec): number {
+  mkdirSync(paths.logsDir, { recursive: true });
+  const logPath = paths.logFile(spec.name);
+  const fd = openSync(logPath, "a");
+  const env: Record<string, string | undefined> = { ...spec.env, [MARKER_VAR]: processMarker(spec.name) };
+  try {
+    const child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      // An explicit environment; Next's types demand NODE_ENV, which server.js sets itself.
+      env: env as NodeJS.ProcessEnv,
+      detached: true,
+      stdio: ["ignore", fd, fd],
+    });
+    if (child.pid === undefined) throw new ClusterError(`could not start ${spec.name} (${spec.command})`);
+    child.on("error", () => {});
+    child.unref();
+    return child.pid;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Sends `signal` and waits until the process is gone; any other signal escalates to SIGKILL after `timeoutMs`. */
+export async function stopProcess(
+  pid: number | null | undefined,
+  name: string,
+  signal: NodeJS.Signals,
+  timeoutMs = 30_000,
+): Promise<"stopped" | "not running"> {
+  if (!isOurProcess(pid, name)) return "not running";
+  process.kill(pid, signal);
+  const deadline = Date.now() + timeoutMs;
+  while (isOurProcess(pid, name)) {
+    if (Date.now() > deadline) {
+      if (signal === "SIGKILL") throw new ClusterError(`${name} (pid ${pid}) survived SIGKILL`);
+      process.kill(pid, "SIGKILL");
+      signal = "SIGKILL";
+    }
+    await sleep(50);
+  }
+  return "stopped";
+}
+
+/** Polls `check` until it returns a value other than undefined; throws `message()` on timeout. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  message: () => string,
+  intervalMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new ClusterError(message());
+    await sleep(intervalMs);
+  }
+}
+
+/** HTTP status of a GET, or null when nothing answered within `timeoutMs`. */
+export async function httpStatus(url: string, timeoutMs = 2000): Promise<number | null> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "manual" });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return null;
+  }
+}
+
+/** True when something accepts TCP connections on 127.0.0.1:port. */
+export function portInUse(port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    const done = (inUse: boolean) => {
+      socket.destroy();
+      resolve(inUse);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a short command to completion, capturing its output. */
+export function runCommand(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      timeout: options.timeoutMs,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** Runs a command with inherited stdout/stderr (long steps whose output the user should see). */
+export function runVisible(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", 2, 2] });
+    child.once("error", reject);
+    child.once("close", (code) => resolve(code ?? 1));
+  });
+}
+
+/** The last `lines` lines of a node's log, for error messages. */
+export function tailLog(name: string, lines = 15): string {
+  try {
+    const text = readFileSync(paths.logFile(name), "utf8").trimEnd().split("\n");
+    return text.slice(-lines).join("\n");
+  } catch {
+    return "(no log)";
+  }
+}
+
+export interface MarkedProcess {
+  pid: number;
+  ppid: number;
+  /** The node name from our marker (db-2, web-1, lb). */
+  name: string;
+}
+
+/**
+ * Every live process carrying this cluster's marker: the nodes and their
+ * children (SST scripts, rsync, nginx workers). Found by marker, never by name.
+ */
+export function listMarkedProcesses(): MarkedProcess[] {
+  const prefix = `${MARKER_VAR}=${processMarker("")}`;
+  const found: MarkedProcess[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    try {
+      const marker = readFileSync(`/proc/${pid}/environ`, "utf8")
+        .split("\0")
+        .find((variable) => variable.startsWith(prefix));
+      if (!marker) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (fields[0] === "Z") continue;
+      found.push({ pid, ppid: Number(fields[1]), name: marker.slice(prefix.length) });
+    } catch {
+      // Exited meanwhile, or not readable by us: not ours.
+    }
+  }
+  return found;
+}
+
+/** Throws a clear error when another program already listens on `port`. */
+export async function assertPortFree(port: number, name: string): Promise<void> {
+  if (await portInUse(port)) {
+    throw new ClusterError(`port ${port} (for ${name}) is already in use by another program; stop it or choose another port`);
+  }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// `npm test`: everything, on a fresh Debian machine. Installs what is missing
+// (Debian packages as root, npm packages), brings the local cluster up (3
+// Galera nodes, 3 web nodes, nginx), runs the unit and integration tests
+// (vitest) and the browser tests (Playwright in Debian's Chromium), prints one
+// summary line, and takes the cluster down again if it started it.
+//
+//   node scripts/test.mjs [--only unit|integration|e2e] [--keep-cluster]
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { ensureDebianPackages, ensureNodeModules, repoRoot } from "../cluster/ensure-deps.mjs";
+
+const args = process.argv.slice(2);
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+const keepCluster = args.includes("--keep-cluster") || process.env.KEEP_CLUSTER === "1";
+const want = (suite) => only === null || only === suite;
+const bin = (name) => join(repoRoot, "node_modules", ".bin", name);
+const reports = join(repoRoot, "test-results");
+
+function run(command, commandArgs, options = {}) {
+  console.log(`\n$ ${[command, ...commandArgs].join(" ")}`);
+  return spawnSync(command, commandArgs, { cwd: repoRoot, stdio: "inherit", ...options }).status ?? 1;
+}
+
+function clusterIsUp() {
+  const result = spawnSync(bin("tsx"), ["cluster/cli.ts", "status", "--json"], { cwd: repoRoot, encoding: "utf8" });
+  if (result.status !== 0) return false;
+  try {
+    const nodes = JSON.parse(result.stdout);
+    return nodes.length > 0 && nodes.every((node) => node.up);
+  } catch {
+    return false;
+  }
+}
+
+function counts(file, read) {
+  if (!existsSync(file)) return { passed: 0, failed: 0, skipped: 0, missing: true };
+  try {
+    return read(JSON.parse(readFileSync(file, "utf8")));
+  } catch {
+    return { passed: 0, failed: 0, skipped: 0, missing: true };
+  }
+}
+
+ensureDebianPackages();
+ensureNodeModules();
+mkdirSync(reports, { recursive: true });
+
+const needsCluster = want("integration") || want("e2e");
+const wasUp = needsCluster && clusterIsUp();
+let clusterFailed = false;
+if (needsCluster && run(bin("tsx"), ["cluster/cli.ts", "up"]) !== 0) {
+  clusterFailed = true;
+  console.error("\nThe cluster did not come up; see the messages above and .cluster/logs/.");
+}
+
+const totals = { passed: 0, failed: clusterFailed ? 1 : 0, skipped: 0 };
+const add = (c, label) => {
+  if (c.missing) {
+    console.error(`${label}: no report was written; counting the run as failed.`);
+    totals.failed += 1;
+  }
+  totals.passed += c.passed;
+  totals.failed += c.failed;
+  totals.skipped += c.skipped;
+};
+
+if (!clusterFailed) {
+  const projects = [want("unit") && "unit", want("integration") && "integration"].filter(Boolean);
+  if (projects.length > 0) {
+    const vitestReport = join(reports, "vitest.json");
+    rmSync(vitestReport, { force: true });
+    const status = run(bin("vitest"), [
+      "run", ...projects.flatMap((p) => ["--project", p]),
+      "--reporter=default", "--reporter=json", `--outputFile.json=${vitestReport}`,
+    ]);
+    const c = counts(vitestReport, (r) => ({
+      passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0),
+    }));
+    if (status !== 0 && c.failed === 0) c.failed = 1;
+    add(c, "vitest");
+  }
+  if (want("e2e")) {
+    const playwrightReport = join(reports, "playwright.json");
+    rmSync(playwrightReport, { force: true });
+    const status = run(bin("playwright"), ["test"], {
+      env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport },
+    });
+    const c = counts(playwrightReport, (r) => ({
+      passed: r.stats.expected + (r.stats.flaky ?? 0), failed: r.stats.unexpected, skipped: r.stats.skipped,
+    }));
+    if (status !== 0 && c.failed === 0) c.failed = 1;
+    add(c, "playwright");
+    console.log(`Playwright report: ${join(repoRoot, "playwright-report", "index.html")} (traces of failures in test-results/)`);
+  }
+}
+
+if (needsCluster && !wasUp && !keepCluster) run(bin("tsx"), ["cluster/cli.ts", "down"]);
+
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);

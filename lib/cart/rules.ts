@@ -41,18 +41,6 @@ export function clearCart(data: SessionData): SessionData {
   return data.cart.lines.length === 0 ? data : { ...data, cart: { lines: [] } };
 }
 
-/** Merge another cart into this one (quantities add, capped at the per-line limit). */
-export function mergeCarts(into: SessionData, from: SessionData): SessionData {
-  let data = into;
-  for (const line of from.cart.lines) {
-    const existing = data.cart.lines.find((l) => l.productId === line.productId);
-    const room = CART_MAX_QUANTITY - (existing?.quantity ?? 0);
-    const added = addToCart(data, line.productId, Math.min(line.quantity, room));
-    if (added.ok && room > 0) data = added.data;
-  }
-  return data;
-}
-
 function withLine(data: SessionData, index: number, line: { productId: number; quantity: number }): SessionData {
   const lines = data.cart.lines.slice();
   lines[index] = line;

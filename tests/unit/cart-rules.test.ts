@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addToCart, clearCart, mergeCarts, removeLine, setQuantity } from "@/lib/cart/rules";
+import { addToCart, clearCart, removeLine, setQuantity } from "@/lib/cart/rules";
 import { CART_MAX_LINES, emptySessionData, type SessionData } from "@/lib/session/data";
 
 const withLines = (...lines: [number, number][]): SessionData => ({
@@ -39,14 +39,5 @@ describe("cart rules", () => {
   it("quantity 0 removes the line", () => {
     const result = setQuantity(withLines([1, 2], [2, 1]), 1, 0);
     expect(result.ok && result.data.cart.lines).toEqual([{ productId: 2, quantity: 1 }]);
-  });
-
-  it("merging carts adds quantities and caps each line at 99", () => {
-    const merged = mergeCarts(withLines([1, 90], [2, 1]), withLines([1, 20], [3, 4]));
-    expect(merged.cart.lines).toEqual([
-      { productId: 1, quantity: 99 },
-      { productId: 2, quantity: 1 },
-      { productId: 3, quantity: 4 },
-    ]);
   });
 });

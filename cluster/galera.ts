@@ -330,6 +330,8 @@ export async function ensureDbTier(state: ClusterState, log: Logger): Promise<vo
   }
 
   if (running.length === 0) {
+    // Before touching any data directory: a server we do not know must not be using it.
+    for (const node of state.db) await assertPortFree(node.port, node.name);
     let first: DbNodeState;
     if (!state.db.some(hasData)) {
       first = state.db[0]!;

@@ -39,5 +39,5 @@ export const binaries = {
 
 /** Marks every process the cluster starts, so a recycled pid is never mistaken for ours. */
 export function processMarker(name: string): string {
-  return `${clusterDir}#${name}`;
+  return `${clusterDir}@${name}`;
 }

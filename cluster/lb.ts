@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClusterError, step, type Logger } from "./log";
 import { binaries, paths } from "./layout";
-import { assertPortFree, httpStatus, isOurProcess, runCommand, spawnDetached, stopProcess, tailLog, waitFor } from "./process";
+import { assertPortFree, httpStatus, markerAssignment, isOurProcess, runCommand, spawnDetached, stopProcess, tailLog, waitFor } from "./process";
 import { hashOf, type ClusterState } from "./state";
 
 const files = {
@@ -76,8 +76,16 @@ async function writeConfig(state: ClusterState): Promise<string> {
 }
 
 function nginxArgs(extra: string[] = []): string[] {
-  // -e: log startup errors to our log, not /var/log/nginx (which may not be writable).
-  return ["-p", paths.lbDir, "-c", files.mainConfig, "-e", files.errorLog, ...extra];
+  return [
+    "-p", paths.lbDir,
+    "-c", files.mainConfig,
+    // Startup errors go to our log, not /var/log/nginx (which may not be writable).
+    "-e", files.errorLog,
+    // nginx overwrites its environment with its process title, so our process
+    // marker (see process.ts) rides on the command line, which the title shows.
+    "-g", `env "${markerAssignment("lb")}";`,
+    ...extra,
+  ];
 }
 
 async function waitLbHealthy(state: ClusterState, timeoutMs = 30_000): Promise<void> {

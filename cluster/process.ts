@@ -12,6 +12,43 @@ import { paths, processMarker } from "./layout";
 
 const MARKER_VAR = "SHOPCLUSTER_PROCESS";
 
+/** Our marker, as it appears in a process's environment (and in nginx's command line). */
+export function markerAssignment(name: string): string {
+  return `${MARKER_VAR}=${processMarker(name)}`;
+}
+
+/** The process's state letter (R, S, Z ...) and parent pid, or null when it is gone. */
+function procStat(pid: number): { state: string; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0]!, ppid: Number(fields[1]) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The marker of a live process, looked up in its environment, or in its
+ * command line for programs (nginx) that overwrite their environment area
+ * with their process title. Null when it carries none or is not readable.
+ */
+function markerOf(pid: number): string | null {
+  const prefix = `${MARKER_VAR}=`;
+  for (const file of ["environ", "cmdline"]) {
+    try {
+      const text = readFileSync(`/proc/${pid}/${file}`, "utf8");
+      const start = text.indexOf(prefix);
+      if (start === -1) continue;
+      const value = /^[^\0\s";]*/.exec(text.slice(start + prefix.length))![0];
+      return value;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 /** True when `pid` is alive and was started by this cluster as `name`. */
 export function isOurProcess(pid: number | null | undefined, name: string): pid is number {
   if (!pid || pid <= 0) return false;
@@ -21,15 +58,10 @@ export function isOurProcess(pid: number | null | undefined, name: string): pid 
     // ESRCH: gone. EPERM: alive but not ours to signal, so not ours at all.
     return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-    const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-    return environ.includes(`${MARKER_VAR}=${processMarker(name)}`);
-  } catch {
-    // No /proc (not Linux) or the process just exited: trust kill(pid, 0).
-    return process.platform !== "linux";
-  }
+  // Without /proc (not Linux) trust kill(pid, 0).
+  if (process.platform !== "linux") return true;
+  const stat = procStat(pid);
+  return stat !== null && stat.state !== "Z" && markerOf(pid) === processMarker(name);
 }
 
 export interface SpawnSpec {
@@ -150,6 +182,8 @@ export function runCommand(
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     child.once("error", reject);
     child.once("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    // A command that exits before reading its input (EPIPE) reports through its exit code.
+    child.stdin.on("error", () => {});
     child.stdin.end(options.input ?? "");
   });
 }
@@ -185,29 +219,22 @@ export interface MarkedProcess {
  * children (SST scripts, rsync, nginx workers). Found by marker, never by name.
  */
 export function listMarkedProcesses(): MarkedProcess[] {
-  const prefix = `${MARKER_VAR}=${processMarker("")}`;
-  const found: MarkedProcess[] = [];
+  const ours = processMarker("");
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
   } catch {
-    return found;
+    return [];
   }
+  const found: MarkedProcess[] = [];
   for (const entry of entries) {
     const pid = Number(entry);
     if (pid === process.pid) continue;
-    try {
-      const marker = readFileSync(`/proc/${pid}/environ`, "utf8")
-        .split("\0")
-        .find((variable) => variable.startsWith(prefix));
-      if (!marker) continue;
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (fields[0] === "Z") continue;
-      found.push({ pid, ppid: Number(fields[1]), name: marker.slice(prefix.length) });
-    } catch {
-      // Exited meanwhile, or not readable by us: not ours.
-    }
+    const marker = markerOf(pid);
+    if (!marker?.startsWith(ours)) continue;
+    const stat = procStat(pid);
+    if (!stat || stat.state === "Z") continue;
+    found.push({ pid, ppid: stat.ppid, name: marker.slice(ours.length) });
   }
   return found;
 }

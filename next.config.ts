@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // The mariadb driver and pino are Node libraries; keep them out of the bundle.
   serverExternalPackages: ["mariadb", "pino", "prom-client"],
   images: { unoptimized: true },
+  // forbidden() renders app/forbidden.tsx with a 403 (the admin page).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -1,9 +1,8 @@
-// Runs before every request on every web node: names the node in X-Served-By
-// (so people and tests can watch round robin and failover) and starts a
-// session on a visitor's first page view.
+// Runs before page requests on every web node: starts a session on a
+// visitor's first page view (lib/session/proxy.ts). X-Served-By and request
+// logs are added to every response by lib/observability/request-hook.ts.
 import { NextResponse, type NextRequest } from "next/server";
 import { log } from "@/lib/log";
-import { nodeName } from "@/lib/node-name";
 import { startSessionOnNavigation } from "@/lib/session/proxy";
 
 export async function proxy(request: NextRequest) {
@@ -16,9 +15,10 @@ export async function proxy(request: NextRequest) {
   }
   const response = NextResponse.next({ request: { headers: request.headers } });
   setCookie?.(response);
-  response.headers.set("X-Served-By", nodeName());
   return response;
 }
 
-// Every path: even static assets say which node served them.
-export const config = { matcher: "/:path*" };
+// Pages only: API routes, Next's assets and static files never start sessions.
+export const config = {
+  matcher: ["/((?!api/|_next/|products/.+\\.svg$|favicon\\.svg$|icon\\.svg$).*)"],
+};

@@ -29,6 +29,21 @@ export const envSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(8 * 60 * 60),
   SESSION_TOUCH_INTERVAL_SECONDS: seconds(60),
   SESSION_GC_INTERVAL_SECONDS: seconds(300),
+  /** Every web node, for the admin page's cluster panel: "web-1=http://127.0.0.1:3001,web-2=…". */
+  CLUSTER_WEB_NODES: z
+    .string()
+    .default("")
+    .transform((value) =>
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const [name, url] = entry.split("=");
+          return { name: name.trim(), url: (url ?? "").trim() };
+        }),
+    )
+    .pipe(z.array(z.object({ name: z.string().min(1), url: z.string().url() }))),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });
 

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/observability/metrics";
 import { collectGarbage } from "./gc";
 
 let timer: NodeJS.Timeout | undefined;
@@ -20,6 +21,8 @@ export function startGarbageCollector(): void {
   const run = async () => {
     try {
       const result = await collectGarbage(db(), { holder, pauseMs: 20 });
+      metrics().gcRuns.inc({ ran: String(result.ran) });
+      metrics().gcDeleted.inc(result.deleted);
       if (result.ran) log().info({ event: "session_gc", ...result }, "session garbage collected");
     } catch (error) {
       log().warn({ err: error }, "session garbage collection failed");

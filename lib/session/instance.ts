@@ -3,6 +3,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
+import { metrics } from "@/lib/observability/metrics";
 import { SessionStore } from "./store";
 
 const KEY = Symbol.for("shopcluster.sessionStore");
@@ -18,7 +19,16 @@ export function sessionStore(): Holder {
       absoluteTimeoutMs: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000,
       touchIntervalMs: e.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
     };
-    const store = new SessionStore({ db: db(), config, nodeName: e.NODE_NAME, log: log().child({ module: "session" }) });
+    const store = new SessionStore({
+      db: db(),
+      config,
+      nodeName: e.NODE_NAME,
+      log: log().child({ module: "session" }),
+      observer: {
+        operation: (op, seconds, outcome) => metrics().sessionStoreDuration.observe({ op, outcome }, seconds),
+        retry: () => metrics().sessionRetries.inc(),
+      },
+    });
     g[KEY] = { store, absoluteTimeoutMs: config.absoluteTimeoutMs };
   }
   return g[KEY];

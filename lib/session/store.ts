@@ -50,6 +50,16 @@ export interface SessionRecord {
   data: SessionData;
 }
 
+export interface SignedInSession {
+  /** Hex of the stored key (SHA-256 of the id): lets an operator end it, cannot be used as a cookie. */
+  key: string;
+  label: string;
+  userId: number;
+  createdAt: Date;
+  lastSeen: Date;
+  lastNode: string;
+}
+
 export type LoadResult =
   | { status: "active"; session: SessionRecord }
   /** No cookie, or a value that is not one of our ids. */
@@ -99,7 +109,13 @@ export interface StoreOptions {
   now?: () => number;
   /** Attempts for a contended change; each conflict costs one. */
   changeAttempts?: number;
-  onConflictRetry?: () => void;
+  /** Metrics hooks: each operation's latency (retries included) and each retry. */
+  observer?: StoreObserver;
+}
+
+export interface StoreObserver {
+  operation(op: string, seconds: number, outcome: "ok" | "error"): void;
+  retry(): void;
 }
 
 export class SessionStore {
@@ -109,7 +125,7 @@ export class SessionStore {
   private readonly log?: SessionLogger;
   private readonly now: () => number;
   private readonly changeAttempts: number;
-  private readonly onConflictRetry?: () => void;
+  private readonly observer?: StoreObserver;
 
   constructor(options: StoreOptions) {
     this.db = options.db;
@@ -118,17 +134,17 @@ export class SessionStore {
     this.log = options.log;
     this.now = options.now ?? Date.now;
     this.changeAttempts = options.changeAttempts ?? 40;
-    this.onConflictRetry = options.onConflictRetry;
+    this.observer = options.observer;
   }
 
   /** read(): the session for a cookie value, enforcing timeouts; touches lazily. */
   async load(id: string | undefined): Promise<LoadResult> {
     if (!isWellFormedSessionId(id)) return { status: "absent" };
     const key = sessionKey(id);
-    const row = await this.guard(() => this.selectRow(key));
+    const row = await this.guard("load", () => this.selectRow(key));
     if (!row) return { status: "unknown" };
     if (this.isExpired(row)) {
-      await this.guard(() => this.db.query("DELETE FROM php_session WHERE session_id = ? AND version = ?", [key, row.version]));
+      await this.guard("expire", () => this.db.query("DELETE FROM php_session WHERE session_id = ? AND version = ?", [key, row.version]));
       return { status: "expired" };
     }
     let record = this.toRecord(key, row);
@@ -152,7 +168,7 @@ export class SessionStore {
     const data = init.data ?? emptySessionData();
     const text = serializeSessionData(data);
     const userId = init.userId ?? null;
-    await this.guard(() =>
+    await this.guard("create", () =>
       this.db.run(async (conn, endpoint) => {
         try {
           await this.db.exec(conn, endpoint, INSERT_SESSION, [key, userId, now, now, this.expiresAt(now, now), this.nodeName, text]);
@@ -179,7 +195,7 @@ export class SessionStore {
     if (!isWellFormedSessionId(id)) return { status: "unknown" };
     const key = sessionKey(id);
     const opId = options.opId ?? newOpId();
-    return this.guard(() =>
+    return this.guard("change", () =>
       withRetry(
         () =>
           this.db.withConnection(async (conn, endpoint) => {
@@ -209,7 +225,7 @@ export class SessionStore {
     if (!isWellFormedSessionId(id)) return { status: "unknown" };
     const key = sessionKey(id);
     const opId = options.opId ?? newOpId();
-    return this.guard(() =>
+    return this.guard("change_in_transaction", () =>
       this.db.transaction(async (tx) => {
         const row = (await tx.exec<SessionRow[]>(SELECT_SESSION, [key]))[0];
         if (!row || this.isExpired(row)) return row ? { status: "expired" as const } : { status: "unknown" as const };
@@ -240,7 +256,7 @@ export class SessionStore {
     const oldKey = sessionKey(id);
     const newId = newSessionId();
     const newKey = sessionKey(newId);
-    return this.guard(() =>
+    return this.guard("rotate", () =>
       this.db.transaction(async (tx) => {
         // A retry after an unknown outcome: if our new row is there, the rotation happened.
         const done = (await tx.exec<SessionRow[]>(SELECT_SESSION, [newKey]))[0];
@@ -267,12 +283,52 @@ export class SessionStore {
   /** destroy(): the id stops working everywhere. */
   async destroy(id: string): Promise<void> {
     if (!isWellFormedSessionId(id)) return;
-    await this.guard(() => this.db.query("DELETE FROM php_session WHERE session_id = ?", [sessionKey(id)]));
+    await this.guard("destroy", () => this.db.query("DELETE FROM php_session WHERE session_id = ?", [sessionKey(id)]));
+  }
+
+  /** End one session by its stored key (operators see keys, never ids). */
+  async destroyByKey(key: Buffer): Promise<boolean> {
+    const result = await this.guard("destroy", () =>
+      this.db.query<{ affectedRows: number }>("DELETE FROM php_session WHERE session_id = ?", [key]),
+    );
+    return result.affectedRows === 1;
+  }
+
+  /** How many unexpired sessions there are, anonymous and signed in (for operators). */
+  async countActive(): Promise<{ anonymous: number; signedIn: number }> {
+    const rows = await this.guard("count", () =>
+      this.db.query<{ signed_in: number; n: number }[]>(
+        "SELECT user_id IS NOT NULL AS signed_in, COUNT(*) AS n FROM php_session WHERE expires_at > ? GROUP BY user_id IS NOT NULL",
+        [new Date(this.now())],
+      ),
+    );
+    return {
+      anonymous: Number(rows.find((r) => Number(r.signed_in) === 0)?.n ?? 0),
+      signedIn: Number(rows.find((r) => Number(r.signed_in) === 1)?.n ?? 0),
+    };
+  }
+
+  /** Unexpired signed-in sessions, most recently used first (for operators). */
+  async listSignedIn(limit = 200): Promise<SignedInSession[]> {
+    const rows = await this.guard("list", () =>
+      this.db.query<{ session_id: Buffer; user_id: number; date_created: Date; last_updated: Date; last_node: string }[]>(
+        "SELECT session_id, user_id, date_created, last_updated, last_node FROM php_session WHERE user_id IS NOT NULL AND expires_at > ? ORDER BY last_updated DESC LIMIT ?",
+        [new Date(this.now()), limit],
+      ),
+    );
+    return rows.map((r) => ({
+      key: r.session_id.toString("hex"),
+      label: sessionLabel(r.session_id),
+      userId: r.user_id,
+      createdAt: r.date_created,
+      lastSeen: r.last_updated,
+      lastNode: r.last_node,
+    }));
   }
 
   /** Sign a user out everywhere: end every session bound to them. Returns how many. */
   async destroyByUserId(userId: number): Promise<number> {
-    const result = await this.guard(() =>
+    const result = await this.guard("destroy_by_user", () =>
       this.db.query<{ affectedRows: number }>("DELETE FROM php_session WHERE user_id = ?", [userId]),
     );
     return result.affectedRows;
@@ -350,15 +406,22 @@ export class SessionStore {
       baseDelayMs: 2,
       maxDelayMs: 100,
       classify: (error: unknown) => (error instanceof VersionConflictError ? ("conflict" as const) : classifyDbError(error)),
-      onRetry: () => this.onConflictRetry?.(),
+      onRetry: () => this.observer?.retry(),
     };
   }
 
-  /** Turn "could not reach the database" into one error type callers can recognise. */
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Time the operation for the observer, and turn "could not reach the
+   * database" into one error type callers can recognise.
+   */
+  private async guard<T>(op: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
     try {
-      return await work();
+      const result = await work();
+      this.observer?.operation(op, (performance.now() - started) / 1000, "ok");
+      return result;
     } catch (error) {
+      this.observer?.operation(op, (performance.now() - started) / 1000, "error");
       if (error instanceof VersionConflictError || classifyDbError(error) !== "permanent") {
         throw new SessionStoreUnavailableError(error);
       }

@@ -1,0 +1,67 @@
+// One JSON log line and metrics for every HTTP response of this web node, and
+// the X-Served-By header on every one of them (pages, API, static files,
+// errors). Installed once per process from instrumentation.ts by wrapping
+// http.Server's "request" event: Next's standalone server has no other hook
+// that sees the final status of every response.
+import http from "node:http";
+import { randomUUID } from "node:crypto";
+import { log } from "@/lib/log";
+import { nodeName } from "@/lib/node-name";
+import { sessionLabel } from "@/lib/session/ids";
+import { metrics, routePattern } from "./metrics";
+
+const INSTALLED = Symbol.for("shopcluster.requestHook");
+
+export function installRequestHook(): void {
+  const proto = http.Server.prototype as http.Server & { [INSTALLED]?: boolean };
+  if (proto[INSTALLED]) return;
+  proto[INSTALLED] = true;
+  const node = nodeName();
+  const logger = log().child({ module: "http" });
+  const originalEmit = proto.emit as (this: http.Server, event: string | symbol, ...args: unknown[]) => boolean;
+  proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
+    if (event === "request") {
+      const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
+      observe(req, res, node, logger);
+    }
+    return originalEmit.apply(this, [event, ...args]);
+  } as typeof proto.emit;
+}
+
+function observe(req: http.IncomingMessage, res: http.ServerResponse, node: string, logger: ReturnType<typeof log>) {
+  const started = process.hrtime.bigint();
+  const requestId = headerValue(req.headers["x-request-id"]) ?? randomUUID();
+  res.setHeader("X-Served-By", node);
+  res.setHeader("X-Request-Id", requestId);
+  res.once("finish", () => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const url = new URL(req.url ?? "/", "http://local");
+    const route = routePattern(url.pathname);
+    const status = res.statusCode;
+    metrics().httpRequests.inc({ route, method: req.method ?? "GET", status: String(status) });
+    metrics().httpDuration.observe({ route }, seconds);
+    if (route === "/_next/*" || route === "/products/*.svg") return; // assets: metrics only
+    logger.info(
+      {
+        requestId,
+        method: req.method,
+        route,
+        path: url.pathname,
+        status,
+        durationMs: Math.round(seconds * 10_000) / 10,
+        session: sessionHash(headerValue(req.headers.cookie)),
+      },
+      "request",
+    );
+  });
+}
+
+/** A short hash of the session cookie: correlates log lines, reveals nothing. */
+function sessionHash(cookieHeader: string | undefined): string | undefined {
+  const match = cookieHeader?.match(/(?:^|;\s*)(?:__Host-)?sid=([A-Za-z0-9_-]{43})(?:;|$)/);
+  return match ? sessionLabel(match[1]) : undefined;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -50,3 +50,10 @@ export type CartActionState =
 export type CheckoutActionState = null | Failure<"unauthenticated" | "empty_cart" | "unavailable" | "invalid">;
 
 export const cartUnavailableMessage = "The shop couldn't update your cart just now. Please try again.";
+
+/** Shown when the browser could not reach the shop at all, even after retrying. */
+export const unreachableState: CartActionState = {
+  ok: false,
+  code: "unavailable",
+  message: "We couldn't reach the shop. Check your connection and try again.",
+};

@@ -1,13 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
 import { addToCartAction } from "@/app/cart/actions";
-import type { CartActionState } from "@/app/cart/schemas";
+import { unreachableState } from "@/app/cart/schemas";
 import { Alert } from "@/components/ui/alert";
 import { randomKey } from "@/components/ui/random-key";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { useProgressiveAction } from "@/components/ui/use-progressive-action";
 import { useCartCount } from "./cart-count";
 
 type AddToCartFormProps = {
@@ -22,17 +21,16 @@ type AddToCartFormProps = {
 const quantities = Array.from({ length: 10 }, (_, i) => i + 1);
 
 export function AddToCartForm({ productId, productName, idempotencyKey, variant }: AddToCartFormProps) {
-  const hydrated = useHydrated();
   const { adjustCount } = useCartCount();
-
-  // Once hydrated, wrap the server action: a fresh key per click (quick repeated adds are
-  // each applied once, retries are not) and an optimistic badge while it runs.
-  const enhancedAction = async (previous: CartActionState, formData: FormData) => {
-    formData.set("idempotencyKey", randomKey());
-    adjustCount(Number(formData.get("quantity")) || 1);
-    return addToCartAction(previous, formData);
-  };
-  const [state, formAction] = useActionState(hydrated ? enhancedAction : addToCartAction, null);
+  // Once hydrated: a fresh key per click, so quick repeated adds each count once and a
+  // retried request does not count twice; the badge moves at once.
+  const [state, formAction] = useProgressiveAction(addToCartAction, null, {
+    unreachable: unreachableState,
+    prepare: (formData) => {
+      formData.set("idempotencyKey", randomKey());
+      adjustCount(Number(formData.get("quantity")) || 1);
+    },
+  });
 
   const status = state ? (
     state.ok ? (
@@ -84,8 +82,8 @@ export function AddToCartForm({ productId, productName, idempotencyKey, variant 
       ) : (
         <>
           <input type="hidden" name="quantity" value="1" />
-          <SubmitButton className="btn-secondary w-full px-3">
-            Add to cart<span className="sr-only">: {productName}</span>
+          <SubmitButton className="btn-secondary w-full px-3" ariaLabel={`Add to cart: ${productName}`}>
+            Add to cart
           </SubmitButton>
         </>
       )}

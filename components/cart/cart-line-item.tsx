@@ -2,12 +2,11 @@
 
 import Image from "next/image";
 import Link from "next/link";
-import { useActionState } from "react";
 import { removeCartLineAction, updateCartLineAction } from "@/app/cart/actions";
-import type { CartActionState } from "@/app/cart/schemas";
+import { unreachableState } from "@/app/cart/schemas";
 import { formatPrice } from "@/components/ui/format";
 import { SubmitButton } from "@/components/ui/submit-button";
-import { useHydrated } from "@/components/ui/use-hydrated";
+import { useProgressiveAction } from "@/components/ui/use-progressive-action";
 import { useCartCount } from "./cart-count";
 import type { CartChange, CartLine } from "./types";
 
@@ -18,7 +17,6 @@ type CartLineItemProps = {
 };
 
 export function CartLineItem({ line, onChange }: CartLineItemProps) {
-  const hydrated = useHydrated();
   const { adjustCount } = useCartCount();
 
   const optimistic = (quantity: number) => {
@@ -26,25 +24,18 @@ export function CartLineItem({ line, onChange }: CartLineItemProps) {
     onChange({ productId: line.productId, quantity });
   };
 
-  const [updateState, updateAction] = useActionState(
-    hydrated
-      ? async (previous: CartActionState, formData: FormData) => {
-          const quantity = Number(formData.get("quantity"));
-          if (Number.isInteger(quantity) && quantity >= 0 && quantity <= 99) optimistic(quantity);
-          return updateCartLineAction(previous, formData);
-        }
-      : updateCartLineAction,
-    null,
-  );
-  const [removeState, removeAction] = useActionState(
-    hydrated
-      ? async (previous: CartActionState, formData: FormData) => {
-          optimistic(0);
-          return removeCartLineAction(previous, formData);
-        }
-      : removeCartLineAction,
-    null,
-  );
+  // Setting a quantity and removing a line are idempotent, so they are safe to retry.
+  const [updateState, updateAction] = useProgressiveAction(updateCartLineAction, null, {
+    unreachable: unreachableState,
+    prepare: (formData) => {
+      const quantity = Number(formData.get("quantity"));
+      if (Number.isInteger(quantity) && quantity >= 0 && quantity <= 99) optimistic(quantity);
+    },
+  });
+  const [removeState, removeAction] = useProgressiveAction(removeCartLineAction, null, {
+    unreachable: unreachableState,
+    prepare: () => optimistic(0),
+  });
 
   const error = [updateState, removeState].find((state) => state && !state.ok);
   const quantityId = `quantity-${line.productId}`;

@@ -1,0 +1,286 @@
+// Part 5: does a big php_session table slow the hot path, and does collecting
+// a million expired rows disturb live sessions?
+//
+// 1. Read latency of live sessions (store.load) with ~1 thousand rows in the
+//    table, then with ~1 million; plus a raw primary-key read of random filler
+//    rows, which (unlike the live sessions) are not all in the buffer pool.
+// 2. collectGarbage over the million expired rows (batches of 1000) while
+//    readers and a cart writer keep using live sessions on the same server:
+//    its duration and the worst and p99 latency of those reads and writes.
+//
+// Filler rows are made on the server (INSERT … SELECT from MariaDB's sequence
+// engine, 10,000 rows a statement: a modest Galera write-set), ~200 bytes of
+// session data each, expired a day ago, marked last_node = 'bench-filler'.
+// While this runs the web nodes' own GC is paused by holding its lease, so
+// that nobody but the measured collection deletes them. Everything the phase
+// creates is removed at the end, even after a failure.
+import { createHash } from "node:crypto";
+import { createConnection } from "mariadb";
+import { Database } from "@/lib/db/database";
+import { acquireLease, collectGarbage, GC_LEASE } from "@/lib/session/gc";
+import { SessionStore, type SessionConfig } from "@/lib/session/store";
+import { progress, sleep } from "./lib/progress";
+import { connectionConfigFromUrl } from "./lib/sql";
+import { ratio, round, summarize, type LatencySummary } from "./lib/stats";
+import { sampleSessionData } from "./store-vs-raw";
+
+export interface GrowthOptions {
+  url: string;
+  /** Rows in the table for the large case (1,000,000; fewer in --quick). */
+  largeRows: number;
+  smallRows: number;
+  readOps: number;
+  liveSessions: number;
+}
+
+export interface ReadCase {
+  tableRows: number;
+  /** store.load of a random live session, µs. */
+  liveReadUs: LatencySummary;
+  /** Raw SELECT by primary key of a random filler row, µs. */
+  coldReadUs: LatencySummary;
+}
+
+export interface GrowthResult {
+  liveSessions: number;
+  fillerBytesPerRow: number;
+  fill: { rows: number; seconds: number; rowsPerSecond: number };
+  small: ReadCase;
+  large: ReadCase;
+  /** large/small, p50 and p99, for live reads and cold reads. */
+  ratios: { liveP50: number; liveP99: number; coldP50: number; coldP99: number };
+  gc: {
+    deleted: number;
+    batches: number;
+    batchSize: number;
+    seconds: number;
+    rowsPerSecond: number;
+    /** Live-session reads (store.load) while GC ran, µs. */
+    readsDuringUs: LatencySummary;
+    /** Cart changes (store.change) on live sessions while GC ran, µs. */
+    changesDuringUs: LatencySummary;
+    /** p99 and max of reads during GC over the same reads at rest with 1M rows. */
+    readP99VsIdle: number;
+    /** Per second of the collection: reads done, their p99 and max (ms). */
+    timeline: { second: number; reads: number; readP99Ms: number; readMaxMs: number; changeMaxMs: number }[];
+  };
+  nodeGcPaused: boolean;
+  leftoverBenchRows: number;
+}
+
+const CONFIG: SessionConfig = { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 28_800_000, touchIntervalMs: 3_600_000 };
+const FILLER_NODE = "bench-filler";
+const CHUNK = 10_000;
+
+/** ~200 bytes of valid session data: a small cart and a few remembered op ids. */
+const FILLER_DATA = JSON.stringify({
+  cart: { lines: [{ productId: 3, quantity: 2 }, { productId: 5, quantity: 1 }] },
+  ops: ["Zb3m1Qh8WJr0fT2x", "pL9cV4nK2sD7yE1u", "aQ5wR8tY3uI6oP0l", "mN2bV5cX8zL1kJ4h", "gF7dS0aP3oI6uY9t", "rE2wQ5tY8uI1oP4a"],
+});
+
+export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult> {
+  const prefix = `bench-${process.pid}-${Date.now()}-`;
+  const fillerKey = (seq: number) => createHash("sha256").update(`${prefix}${seq}`).digest();
+  const admin = await createConnection(connectionConfigFromUrl(options.url));
+  const db = new Database({ urls: [options.url], poolSize: 2 });
+  const store = new SessionStore({ db, config: CONFIG, nodeName: "bench" });
+  const liveIds: string[] = [];
+  let lease: number | null = null;
+  let fillerCount = 0;
+  const count = async () => Number((await admin.query<{ n: number }[]>("SELECT COUNT(*) AS n FROM php_session"))[0].n);
+
+  try {
+    await deleteBenchRows(admin);
+    lease = await pauseNodeGc(db);
+    progress(`growth: ${lease === null ? "could not pause" : "paused"} the web nodes' GC (lease ${GC_LEASE})`);
+
+    for (let i = 0; i < options.liveSessions; i++) liveIds.push((await store.create({ data: sampleSessionData() })).id);
+
+    const fill = async (upTo: number) => {
+      const started = performance.now();
+      const want = upTo - (await count());
+      const from = fillerCount;
+      let lastReport = performance.now();
+      while (fillerCount < from + want) {
+        const n = Math.min(CHUNK, from + want - fillerCount);
+        const a = fillerCount + 1;
+        const b = fillerCount + n;
+        await admin.query(
+          `INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, last_node, session_data)
+           SELECT UNHEX(SHA2(CONCAT(?, seq), 256)), NULL, UTC_TIMESTAMP(3) - INTERVAL 2 DAY, UTC_TIMESTAMP(3) - INTERVAL 1 DAY,
+                  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR - INTERVAL seq SECOND, 0, ?, ?
+           FROM seq_${a}_to_${b}`,
+          [prefix, FILLER_NODE, FILLER_DATA],
+        );
+        fillerCount = b;
+        if (performance.now() - lastReport > 5000) {
+          lastReport = performance.now();
+          const done = fillerCount - from;
+          progress(`growth: inserted ${done.toLocaleString("en")}/${want.toLocaleString("en")} filler rows (${Math.round(done / ((performance.now() - started) / 1000))} rows/s)`);
+        }
+      }
+      return { rows: Math.max(0, want), seconds: (performance.now() - started) / 1000 };
+    };
+
+    const measureReads = async (): Promise<ReadCase> => {
+      const tableRows = await count();
+      await admin.query("ANALYZE TABLE php_session");
+      const live: number[] = [];
+      const cold: number[] = [];
+      for (let i = 0; i < options.readOps + 100; i++) {
+        const id = liveIds[Math.floor(Math.random() * liveIds.length)];
+        let started = performance.now();
+        const loaded = await store.load(id);
+        if (loaded.status !== "active") throw new Error(`live session read: ${loaded.status}`);
+        if (i >= 100) live.push((performance.now() - started) * 1000);
+        const key = fillerKey(1 + Math.floor(Math.random() * fillerCount));
+        started = performance.now();
+        const rows = await admin.execute<unknown[]>("SELECT session_id, session_data FROM php_session WHERE session_id = ?", [key]);
+        if (rows.length !== 1) throw new Error("filler row missing");
+        if (i >= 100) cold.push((performance.now() - started) * 1000);
+      }
+      return { tableRows, liveReadUs: summarize(live, 0), coldReadUs: summarize(cold, 0) };
+    };
+
+    progress(`growth: filling php_session to ~${options.smallRows.toLocaleString("en")} rows`);
+    await fill(options.smallRows);
+    const small = await measureReads();
+    progress(`growth: ${small.tableRows} rows: live read p50 ${small.liveReadUs.p50} µs, p99 ${small.liveReadUs.p99} µs`);
+
+    progress(`growth: filling php_session to ~${options.largeRows.toLocaleString("en")} rows`);
+    const filled = await fill(options.largeRows);
+    const large = await measureReads();
+    progress(`growth: ${large.tableRows} rows: live read p50 ${large.liveReadUs.p50} µs, p99 ${large.liveReadUs.p99} µs`);
+
+    progress(`growth: collecting garbage (${fillerCount.toLocaleString("en")} expired rows, batches of 1000) under live reads`);
+    const gc = await collectUnderLoad(options.url, liveIds);
+    progress(`growth: GC deleted ${gc.deleted} rows in ${gc.seconds.toFixed(1)} s; reads during it p99 ${gc.readsDuringUs.p99} µs, max ${gc.readsDuringUs.max} µs`);
+
+    return {
+      liveSessions: options.liveSessions,
+      fillerBytesPerRow: FILLER_DATA.length,
+      fill: { rows: filled.rows, seconds: round(filled.seconds, 1), rowsPerSecond: Math.round(filled.rows / filled.seconds) },
+      small,
+      large,
+      ratios: {
+        liveP50: ratio(large.liveReadUs.p50, small.liveReadUs.p50),
+        liveP99: ratio(large.liveReadUs.p99, small.liveReadUs.p99),
+        coldP50: ratio(large.coldReadUs.p50, small.coldReadUs.p50),
+        coldP99: ratio(large.coldReadUs.p99, small.coldReadUs.p99),
+      },
+      gc: { ...gc, readP99VsIdle: ratio(gc.readsDuringUs.p99, large.liveReadUs.p99) },
+      nodeGcPaused: lease !== null,
+      leftoverBenchRows: 0,
+    };
+  } finally {
+    for (const id of liveIds) await store.destroy(id).catch(() => undefined);
+    await deleteBenchRows(admin).catch((error) => progress(`growth: cleanup failed: ${String(error)}`));
+    await admin.query("DELETE FROM job_leases WHERE name = 'bench-gc'").catch(() => undefined);
+    if (lease !== null) {
+      await admin
+        .query("UPDATE job_leases SET expires_at = ? WHERE name = ? AND token = ?", [new Date(0), GC_LEASE, lease])
+        .catch(() => undefined);
+    }
+    await admin.end().catch(() => undefined);
+    await db.end();
+  }
+}
+
+/** Take the web nodes' GC lease (waiting out a running collection) so that only ours deletes. */
+async function pauseNodeGc(db: Database): Promise<number | null> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const token = await acquireLease(db, GC_LEASE, `bench:${process.pid}`, 20 * 60_000);
+    if (token !== null) return token;
+    await sleep(2000);
+  }
+  return null;
+}
+
+/** Remove rows this benchmark made (filler by its expiry index, then any strays). */
+async function deleteBenchRows(admin: Awaited<ReturnType<typeof createConnection>>): Promise<void> {
+  for (;;) {
+    const result = await admin.query<{ affectedRows: number }>(
+      "DELETE FROM php_session WHERE expires_at < UTC_TIMESTAMP(3) AND last_node = ? ORDER BY expires_at LIMIT 10000",
+      [FILLER_NODE],
+    );
+    if (result.affectedRows < 10000) break;
+  }
+  await admin.query("DELETE FROM php_session WHERE last_node IN ('bench', ?)", [FILLER_NODE]);
+}
+
+export async function countBenchRows(url: string): Promise<number> {
+  const admin = await createConnection(connectionConfigFromUrl(url));
+  try {
+    const rows = await admin.query<{ n: number }[]>(
+      "SELECT COUNT(*) AS n FROM php_session WHERE last_node IN ('bench', ?)",
+      [FILLER_NODE],
+    );
+    return Number(rows[0].n);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function collectUnderLoad(url: string, liveIds: string[]) {
+  const gcDb = new Database({ urls: [url], poolSize: 2 });
+  const readDb = new Database({ urls: [url], poolSize: 1 });
+  const writeDb = new Database({ urls: [url], poolSize: 1 });
+  const reader = new SessionStore({ db: readDb, config: CONFIG, nodeName: "bench" });
+  const writer = new SessionStore({ db: writeDb, config: CONFIG, nodeName: "bench" });
+  const reads: { at: number; us: number }[] = [];
+  const changes: { at: number; us: number }[] = [];
+  let running = true;
+  const started = performance.now();
+  const loop = async (samples: { at: number; us: number }[], work: (id: string) => Promise<unknown>) => {
+    while (running) {
+      const id = liveIds[Math.floor(Math.random() * liveIds.length)];
+      const t = performance.now();
+      await work(id);
+      samples.push({ at: t - started, us: (performance.now() - t) * 1000 });
+    }
+  };
+  const readLoop = loop(reads, async (id) => {
+    const loaded = await reader.load(id);
+    if (loaded.status !== "active") throw new Error(`read during GC: ${loaded.status}`);
+  });
+  const writeLoop = loop(changes, async (id) => {
+    await writer.change(id, (data) => {
+      const [first, ...rest] = data.cart.lines;
+      return { data: { ...data, cart: { lines: [{ ...first, quantity: (first.quantity % 99) + 1 }, ...rest] } }, result: null };
+    });
+    await sleep(5); // a cart write every few ms, not a write storm
+  });
+  const ticker = setInterval(() => {
+    progress(`growth: GC running ${((performance.now() - started) / 1000).toFixed(0)} s, ${reads.length} reads so far`);
+  }, 15_000);
+  let result;
+  try {
+    result = await collectGarbage(gcDb, { holder: `bench:${process.pid}`, leaseName: "bench-gc", batchSize: 1000, now: Date.now });
+  } finally {
+    running = false;
+    clearInterval(ticker);
+    await Promise.allSettled([readLoop, writeLoop]);
+    await Promise.all([gcDb.end(), readDb.end(), writeDb.end()]);
+  }
+  await Promise.all([readLoop, writeLoop]);
+  const seconds = (performance.now() - started) / 1000;
+  const timeline: GrowthResult["gc"]["timeline"] = [];
+  for (let s = 0; s < Math.ceil(seconds); s++) {
+    const inSecond = reads.filter((r) => r.at >= s * 1000 && r.at < (s + 1) * 1000).map((r) => r.us / 1000);
+    const changeMax = Math.max(0, ...changes.filter((c) => c.at >= s * 1000 && c.at < (s + 1) * 1000).map((c) => c.us / 1000));
+    const stats = summarize(inSecond, 2);
+    timeline.push({ second: s, reads: inSecond.length, readP99Ms: stats.p99, readMaxMs: stats.max, changeMaxMs: round(changeMax, 2) });
+  }
+  if (!result.ran) throw new Error("GC did not run: its lease was held by someone else");
+  return {
+    deleted: result.deleted,
+    batches: result.batches,
+    batchSize: 1000,
+    seconds: round(seconds, 1),
+    rowsPerSecond: Math.round(result.deleted / seconds),
+    readsDuringUs: summarize(reads.map((r) => r.us), 0),
+    changesDuringUs: summarize(changes.map((c) => c.us), 0),
+    timeline,
+  };
+}

@@ -45,11 +45,11 @@ export function CartLineItem({ line, onChange }: CartLineItemProps) {
     <li className="flex gap-4 py-5 sm:gap-6">
       <Link
         href={`/products/${line.slug}`}
-        className="shrink-0 overflow-hidden rounded-xl border border-bean-200 bg-bean-50"
+        className="shrink-0 self-start overflow-hidden rounded-xl border border-bean-200 bg-bean-50"
         tabIndex={-1}
         aria-hidden="true"
       >
-        <Image src={line.imagePath} alt="" width={128} height={96} className="h-20 w-[6.67rem] object-cover sm:h-24 sm:w-32" />
+        <Image src={line.imagePath} alt="" width={128} height={96} className="block h-18 w-24 object-cover sm:h-24 sm:w-32" />
       </Link>
       <div className="flex min-w-0 flex-1 flex-col gap-3">
         <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">

@@ -17,7 +17,7 @@ export function SiteHeader({ user }: SiteHeaderProps) {
             Kettle <span className="text-bean-600">&amp;</span> Crema
           </span>
         </Link>
-        <nav aria-label="Main" className="flex items-center gap-1 text-sm sm:gap-2">
+        <nav aria-label="Main" className="-ml-3 flex items-center gap-1 text-sm whitespace-nowrap sm:ml-0 sm:gap-2">
           <Link href="/" className="rounded-full px-3 py-2 font-medium text-bean-800 hover:bg-bean-100">
             Shop
           </Link>
@@ -26,11 +26,12 @@ export function SiteHeader({ user }: SiteHeaderProps) {
             <>
               <Link
                 href="/account"
-                className="max-w-40 truncate rounded-full px-3 py-2 font-medium text-bean-800 hover:bg-bean-100"
+                className="max-w-48 truncate rounded-full px-3 py-2 font-medium text-bean-800 hover:bg-bean-100"
                 title={user.email}
               >
                 <span className="sr-only">Account: </span>
-                {user.name}
+                <span className="sm:hidden">{user.name.split(" ")[0]}</span>
+                <span className="hidden sm:inline">{user.name}</span>
               </Link>
               <SignOutButton />
             </>

@@ -9,6 +9,8 @@ test("killing the web node that served the last page keeps alice signed in with 
   catalog,
   cluster,
 }) => {
+  // Killing and restarting a node (a Galera node rejoins by IST) takes a while.
+  test.setTimeout(240_000);
   const [first, second, third] = catalog;
   await addTwoProductsAndSignIn(shop, [first!, second!]);
 

@@ -88,11 +88,12 @@ export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<Store
   const ids: string[] = [];
   try {
     // One session per column, so that no column's writes touch another's row.
-    const sessions = {} as Record<Impl, { id: string; key: Buffer }>;
+    // Prisma's Bytes type is Uint8Array<ArrayBuffer>; a fresh Buffer of our own is one.
+    const sessions = {} as Record<Impl, { id: string; key: Buffer<ArrayBuffer> }>;
     for (const impl of IMPLS) {
       const { id } = await store.create({ data: sampleSessionData() });
       ids.push(id);
-      sessions[impl] = { id, key: sessionKey(id) };
+      sessions[impl] = { id, key: Buffer.from(sessionKey(id)) };
     }
 
     const run: Record<Op, Record<Impl, () => Promise<unknown>>> = {

@@ -7,8 +7,8 @@ export const PALETTE = ["#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "
 
 const FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\"";
 const WIDTH = 760;
-const HEIGHT = 400;
-const MARGIN = { top: 64, right: 24, bottom: 64, left: 72 };
+const HEIGHT = 420;
+const MARGIN = { top: 88, right: 24, bottom: 64, left: 72 };
 
 export interface BarSeries {
   name: string;
@@ -158,14 +158,14 @@ function yAxis(ticks: number[], y: (v: number) => number, plot: ReturnType<typeo
   return parts.join("\n");
 }
 
+/** One row under the subtitle, left-aligned with the plot: never collides with the title. */
 function legend(items: { name: string; color: string }[]): string {
-  const widths = items.map((item) => 26 + item.name.length * 7);
-  let x = WIDTH - MARGIN.right - widths.reduce((a, b) => a + b, 0);
+  let x = MARGIN.left;
   const parts: string[] = [];
-  items.forEach((item, i) => {
-    parts.push(`<rect x="${f(x)}" y="17" width="12" height="12" rx="2" fill="${item.color}"/>`, text(x + 17, 27, item.name, { size: 12 }));
-    x += widths[i];
-  });
+  for (const item of items) {
+    parts.push(`<rect x="${f(x)}" y="57" width="12" height="12" rx="2" fill="${item.color}"/>`, text(x + 17, 67, item.name, { size: 12 }));
+    x += 34 + item.name.length * 7;
+  }
   return parts.join("\n");
 }
 

@@ -1,0 +1,208 @@
+// `npm run bench`: the benchmark of issue 8 in one run, side by side.
+//
+//   npm run bench                      full run (< 10 min): brings the cluster up if needed
+//   npm run bench -- --quick           short durations, 20k rows instead of 1M (development)
+//   npm run bench -- --only store,growth --db-url mariadb://…   database phases against any server
+//
+// Phases: store (store vs raw driver vs Prisma), http (nginx vs one node),
+// contention (same-session adds over all nodes), failover (kill web-2 and db-2
+// under load), growth (1k vs 1M rows, GC of 1M expired rows). Writes
+// bench/results/<timestamp>.{json,md} and <timestamp>/*.svg; a full run also
+// refreshes bench/results/latest.{json,md} and latest/*.svg.
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { clusterStatus, clusterUp, type ClusterState, type Logger } from "../cluster/index";
+import { benchGrowth, countBenchRows, type GrowthResult } from "./growth";
+import {
+  benchContention,
+  benchFailover,
+  benchHttp,
+  createSessions,
+  destroySessions,
+  productIds,
+  type ContentionResult,
+  type FailoverResult,
+  type HttpResult,
+} from "./http";
+import { describeMachine, type MachineInfo } from "./lib/machine";
+import { progress, sleep } from "./lib/progress";
+import { redactUrl } from "./lib/sql";
+import { buildReport } from "./report";
+import { benchStoreVsRaw, type StoreVsRawResult } from "./store-vs-raw";
+
+export type Phase<T> = { ok: true; value: T; seconds: number } | { ok: false; error?: string; skipped?: true; seconds?: number };
+
+export interface BenchResults {
+  version: 1;
+  mode: "full" | "quick";
+  startedAt: string;
+  finishedAt: string;
+  durationS: number;
+  jsonFile: string;
+  machine: MachineInfo;
+  database: string;
+  cluster: { web: number; db: number; galera: boolean; lbUrl: string } | null;
+  settings: Settings;
+  phases: {
+    store: Phase<StoreVsRawResult>;
+    http: Phase<HttpResult>;
+    contention: Phase<ContentionResult>;
+    failover: Phase<FailoverResult>;
+    growth: Phase<GrowthResult>;
+  };
+}
+
+const PHASES = ["store", "http", "contention", "failover", "growth"] as const;
+type PhaseName = (typeof PHASES)[number];
+
+const FULL = {
+  store: { ops: 2000, warmup: 200 },
+  http: { sessions: 200, connections: 32, durationS: 15 },
+  contention: { rounds: 20, concurrency: 16 },
+  failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
+  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200 },
+};
+const QUICK: Settings = {
+  store: { ops: 300, warmup: 50 },
+  http: { sessions: 200, connections: 32, durationS: 3 },
+  contention: { rounds: 5, concurrency: 16 },
+  failover: { durationS: 15, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 5 }, { node: "db-2", atS: 10 }] },
+  growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200 },
+};
+type Settings = typeof FULL;
+
+const resultsDir = fileURLToPath(new URL("./results/", import.meta.url));
+const benchLogger: Logger = { info: (m) => progress(`cluster: ${m}`), warn: (m) => progress(`cluster: warning: ${m}`) };
+
+function parseArgs(argv: string[]) {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const only = value("--only")?.split(",").map((s) => s.trim()) ?? [...PHASES];
+  for (const name of only) if (!PHASES.includes(name as PhaseName)) throw new Error(`unknown phase "${name}"; phases: ${PHASES.join(", ")}`);
+  return { quick: argv.includes("--quick"), only: new Set(only as PhaseName[]), dbUrl: value("--db-url") };
+}
+
+/** All nodes up and every Galera node synced in a full cluster; otherwise `up` heals it. */
+async function ensureHealthy(state: ClusterState): Promise<ClusterState> {
+  for (let attempt = 0; attempt < 15; attempt++) {
+    const status = await clusterStatus();
+    const bad = status.filter((s) => !s.up || (s.galera && (s.galera.localState !== "Synced" || s.galera.clusterSize !== state.db.length)));
+    if (bad.length === 0) return state;
+    progress(`cluster not healthy (${bad.map((s) => `${s.name}: ${s.detail}`).join("; ")}); waiting`);
+    await sleep(2000);
+    if (attempt === 4) state = await clusterUp({}, benchLogger);
+  }
+  throw new Error("the cluster did not become healthy; see `npm run cluster -- status`");
+}
+
+async function phase<T>(name: PhaseName, selected: Set<PhaseName>, run: () => Promise<T>): Promise<Phase<T>> {
+  if (!selected.has(name)) return { ok: false, skipped: true };
+  const started = Date.now();
+  progress(`=== ${name} ===`);
+  try {
+    const value = await run();
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    progress(`=== ${name}: done in ${seconds} s ===`);
+    return { ok: true, value, seconds };
+  } catch (error) {
+    progress(`=== ${name}: FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { ok: false, error: error instanceof Error ? error.message : String(error), seconds: Math.round((Date.now() - started) / 1000) };
+  }
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const settings = args.quick ? QUICK : FULL;
+  const startedAt = new Date();
+  const needsCluster = ["http", "contention", "failover"].some((p) => args.only.has(p as PhaseName)) || !args.dbUrl;
+  let state: ClusterState | null = null;
+  if (needsCluster) {
+    progress("bringing the cluster up (idempotent)");
+    state = await clusterUp({}, benchLogger);
+    state = await ensureHealthy(state);
+  }
+  const dbUrl = args.dbUrl ?? state!.db[0].url;
+  const machine = await describeMachine(dbUrl);
+  progress(`${args.quick ? "quick" : "full"} run on ${machine.cpuModel}, ${machine.cores} cores, MariaDB ${machine.mariadb}; database ${redactUrl(dbUrl)}`);
+
+  const stamp = startedAt.toISOString().replace(/:/g, "-").replace(/\.\d+Z$/, "Z") + (args.quick ? "-quick" : "");
+  const phases = {} as BenchResults["phases"];
+  phases.store = await phase("store", args.only, () => benchStoreVsRaw({ url: dbUrl, ...settings.store }));
+
+  let cookies: string[] = [];
+  try {
+    if (state && ["http", "failover"].some((p) => args.only.has(p as PhaseName))) {
+      state = await ensureHealthy(state);
+      progress(`creating ${settings.http.sessions} sessions through nginx`);
+      cookies = await createSessions(state.lbUrl, settings.http.sessions);
+    }
+    const products = state ? await productIds(state.lbUrl) : [];
+    phases.http = await phase("http", args.only, async () => {
+      state = await ensureHealthy(state!);
+      return benchHttp({ lbUrl: state.lbUrl, directUrl: state.web[0].url, cookies, productIds: products, ...settings.http });
+    });
+    phases.contention = await phase("contention", args.only, async () => {
+      state = await ensureHealthy(state!);
+      return benchContention({
+        webUrls: state.web.map((w) => w.url),
+        names: state.web.map((w) => w.name),
+        productId: products[0],
+        dbUrl,
+        ...settings.contention,
+      });
+    });
+    phases.failover = await phase("failover", args.only, async () => {
+      state = await ensureHealthy(state!);
+      return benchFailover({ lbUrl: state.lbUrl, cookies, productIds: products, ...settings.failover });
+    });
+  } finally {
+    if (cookies.length > 0) await destroySessions(dbUrl, cookies).catch((e) => progress(`could not destroy bench sessions: ${String(e)}`));
+  }
+  phases.growth = await phase("growth", args.only, async () => {
+    if (state) state = await ensureHealthy(state);
+    const result = await benchGrowth({ url: dbUrl, ...settings.growth });
+    result.leftoverBenchRows = await countBenchRows(dbUrl);
+    return result;
+  });
+
+  const finishedAt = new Date();
+  const results: BenchResults = {
+    version: 1,
+    mode: args.quick ? "quick" : "full",
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationS: Math.round((finishedAt.getTime() - startedAt.getTime()) / 1000),
+    jsonFile: `${stamp}.json`,
+    machine,
+    database: redactUrl(dbUrl),
+    cluster: state ? { web: state.web.length, db: state.db.length, galera: state.galera, lbUrl: state.lbUrl } : null,
+    settings,
+    phases,
+  };
+  const report = buildReport(results);
+  mkdirSync(join(resultsDir, stamp), { recursive: true });
+  writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(resultsDir, stamp, `${name}.svg`), svg);
+  writeFileSync(join(resultsDir, `${stamp}.md`), report.markdown(stamp));
+  const complete = PHASES.every((p) => phases[p].ok);
+  if (!args.quick && complete && args.only.size === PHASES.length) {
+    rmSync(join(resultsDir, "latest"), { recursive: true, force: true });
+    mkdirSync(join(resultsDir, "latest"), { recursive: true });
+    for (const file of readdirSync(join(resultsDir, stamp))) copyFileSync(join(resultsDir, stamp, file), join(resultsDir, "latest", file));
+    copyFileSync(join(resultsDir, `${stamp}.json`), join(resultsDir, "latest.json"));
+    writeFileSync(join(resultsDir, "latest.md"), report.markdown("latest"));
+    progress("updated bench/results/latest.{json,md} and latest/*.svg");
+  }
+  process.stdout.write(`\n${report.markdown(stamp)}\n`);
+  progress(`wrote bench/results/${stamp}.json, ${stamp}.md and ${Object.keys(report.charts).length} charts in ${stamp}/`);
+  const failed = PHASES.filter((p) => !phases[p].ok && !phases[p].skipped);
+  if (failed.length > 0) {
+    progress(`failed phases: ${failed.join(", ")}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

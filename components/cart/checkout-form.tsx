@@ -1,14 +1,24 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
 import { checkoutAction } from "@/app/cart/actions";
+import type { CheckoutActionState } from "@/app/cart/schemas";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { useProgressiveAction } from "@/components/ui/use-progressive-action";
 
-/** The key is made when the cart page renders: a retried submit of this form places one order. */
+const unreachable: CheckoutActionState = {
+  ok: false,
+  code: "unavailable",
+  message: "We couldn't reach the shop to place your order. Please try again.",
+};
+
+/**
+ * The key is made when the cart page renders, so this form's submits (and the hook's
+ * retries after a failed request) all place the same single order.
+ */
 export function CheckoutForm({ checkoutKey }: { checkoutKey: string }) {
-  const [state, formAction] = useActionState(checkoutAction, null);
+  const [state, formAction] = useProgressiveAction(checkoutAction, null, { unreachable });
   return (
     <form action={formAction} className="mt-6">
       <input type="hidden" name="checkoutKey" value={checkoutKey} />

@@ -1,5 +1,3 @@
-import Link from "next/link";
-
 export function SiteFooter({ node }: { node: string }) {
   return (
     <footer className="mt-16 border-t border-bean-200 bg-bean-50">
@@ -9,17 +7,7 @@ export function SiteFooter({ node }: { node: string }) {
           <p className="mt-1">Small-batch coffee, loose-leaf tea and brewing gear. Free shipping on every order.</p>
         </div>
         <div className="flex flex-col gap-1 sm:items-end">
-          <nav aria-label="Footer" className="flex gap-4">
-            <Link href="/" className="hover:underline">
-              Shop
-            </Link>
-            <Link href="/cart" className="hover:underline">
-              Cart
-            </Link>
-            <Link href="/account" className="hover:underline">
-              Account
-            </Link>
-          </nav>
+          <p className="text-xs">Questions about an order? hello@kettleandcrema.example</p>
           <p className="inline-flex items-center gap-2 font-mono text-xs text-bean-700" data-testid="served-by">
             <span className="size-2 rounded-full bg-leaf-700" aria-hidden="true" />
             Served by {node}

@@ -1,5 +1,6 @@
 "use client";
 
+import { unstable_rethrow } from "next/navigation";
 import { startTransition, useActionState, useState } from "react";
 import { useHydrated } from "./use-hydrated";
 
@@ -41,6 +42,7 @@ export function useProgressiveAction<S>(serverAction: ServerAction<S>, initial: 
         result = await serverAction(state, formData);
         break;
       } catch (error) {
+        unstable_rethrow(error); // a redirect from the action is navigation, not failure
         if (attempt === attempts) console.error("form action failed", error);
         else await sleep(250 * 3 ** (attempt - 1));
       }

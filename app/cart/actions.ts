@@ -39,7 +39,11 @@ async function run(change: () => Promise<CartResult>, describe: (cart: CartView)
     return { ok: false, code: "unavailable", message: cartUnavailableMessage };
   }
   revalidatePath("/", "layout");
-  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  if (!result.ok) {
+    // One plain sentence for every outage, whichever layer noticed it.
+    const message = result.code === "unavailable" ? cartUnavailableMessage : result.message;
+    return { ok: false, code: result.code, message };
+  }
   return { ok: true, message: describe(result.cart), totalQuantity: result.cart.totalQuantity };
 }
 

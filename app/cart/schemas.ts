@@ -52,8 +52,8 @@ export type CheckoutActionState = null | Failure<"unauthenticated" | "empty_cart
 export const cartUnavailableMessage = "The shop couldn't update your cart just now. Please try again.";
 
 /** Shown when the browser could not reach the shop at all, even after retrying. */
-export const unreachableState: CartActionState = {
-  ok: false,
-  code: "unavailable",
-  message: "We couldn't reach the shop. Check your connection and try again.",
-};
+export const unreachableState: CartActionState = { ok: false, code: "unavailable", message: cartUnavailableMessage };
+
+/** Outages are worth a retry: every cart and checkout form carries a key or is idempotent. */
+export const isUnavailable = (state: CartActionState | CheckoutActionState) =>
+  state !== null && !state.ok && state.code === "unavailable";

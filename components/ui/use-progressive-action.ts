@@ -13,6 +13,8 @@ type Options<S> = {
   unreachable: S;
   /** Only for actions that are safe to repeat (idempotent, or carrying an idempotency key). */
   retries?: number;
+  /** A result worth another attempt, e.g. the database was briefly unreachable. */
+  retryWhen?: (state: S) => boolean;
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -40,7 +42,8 @@ export function useProgressiveAction<S>(serverAction: ServerAction<S>, initial: 
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         result = await serverAction(state, formData);
-        break;
+        if (attempt === attempts || !options.retryWhen?.(result)) break;
+        await sleep(250 * 3 ** (attempt - 1));
       } catch (error) {
         unstable_rethrow(error); // a redirect from the action is navigation, not failure
         if (attempt === attempts) console.error("form action failed", error);

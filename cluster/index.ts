@@ -5,13 +5,14 @@
 // lost; `up` is idempotent; `down` returns only when no process of ours is left.
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { ensureBuild } from "./build";
 import { ensureDbTier, provisionDatabase, startDbNode, stopDbNode, stopDbTier } from "./galera";
 import { clusterDir } from "./layout";
 import { ensureLb, stopLb } from "./lb";
 import { withClusterLock } from "./lock";
 import { ClusterError, consoleLogger, type Logger } from "./log";
-import { isOurProcess, listMarkedProcesses, stopProcess } from "./process";
+import { isOurProcess, killGroups, listGroupMembers, listMarkedProcesses, stopProcess } from "./process";
 import { applySchema } from "./schema";
 import { planState, readClusterState, writeClusterState, type ClusterState, type UpOptions } from "./state";
 import { collectStatus, type NodeStatus } from "./status";
@@ -92,6 +93,10 @@ export async function clusterDown(log: Logger = consoleLogger): Promise<void> {
 async function downUnlocked(log: Logger): Promise<void> {
   const state = readClusterState();
   if (!state) return;
+  // Each running node leads a process group; only groups led by our live processes count.
+  const groups = [state.lb, ...state.web, ...state.db]
+    .filter((node) => isOurProcess(node.pid, node.name))
+    .map((node) => node.pid as number);
   try {
     if (isOurProcess(state.lb.pid, "lb")) {
       await stopLb(state, "SIGTERM");
@@ -104,10 +109,14 @@ async function downUnlocked(log: Logger): Promise<void> {
   } finally {
     writeClusterState(state);
   }
-  const left = listMarkedProcesses();
-  if (left.length > 0) {
-    throw new ClusterError(`processes still running after down: ${left.map((proc) => `${proc.name} (pid ${proc.pid})`).join(", ")}`);
+  const stragglers = listGroupMembers(groups);
+  if (stragglers.length > 0) {
+    log.warn(`killing ${stragglers.length} leftover child process(es): ${stragglers.join(", ")}`);
+    killGroups(groups);
+    await sleep(200);
   }
+  const left = [...listMarkedProcesses().map((proc) => `${proc.name} (pid ${proc.pid})`), ...listGroupMembers(groups).map(String)];
+  if (left.length > 0) throw new ClusterError(`processes still running after down: ${left.join(", ")}`);
 }
 
 /** `down`, then deletes .cluster/ entirely: data, logs, state and secrets. */

@@ -17,12 +17,12 @@ export function markerAssignment(name: string): string {
   return `${MARKER_VAR}=${processMarker(name)}`;
 }
 
-/** The process's state letter (R, S, Z ...) and parent pid, or null when it is gone. */
-function procStat(pid: number): { state: string; ppid: number } | null {
+/** The process's state letter (R, S, Z ...), parent pid and process group, or null when it is gone. */
+function procStat(pid: number): { state: string; ppid: number; pgid: number } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return { state: fields[0]!, ppid: Number(fields[1]) };
+    return { state: fields[0]!, ppid: Number(fields[1]), pgid: Number(fields[2]) };
   } catch {
     return null;
   }
@@ -103,17 +103,31 @@ export async function stopProcess(
   timeoutMs = 30_000,
 ): Promise<"stopped" | "not running"> {
   if (!isOurProcess(pid, name)) return "not running";
-  process.kill(pid, signal);
+  sendSignal(pid, signal);
   const deadline = Date.now() + timeoutMs;
   while (isOurProcess(pid, name)) {
     if (Date.now() > deadline) {
       if (signal === "SIGKILL") throw new ClusterError(`${name} (pid ${pid}) survived SIGKILL`);
-      process.kill(pid, "SIGKILL");
       signal = "SIGKILL";
+      sendSignal(pid, signal);
     }
     await sleep(50);
   }
   return "stopped";
+}
+
+/**
+ * A graceful signal goes to the process, which stops its own children. SIGKILL
+ * goes to its whole process group (spawnDetached made it a group leader), as a
+ * crash of the machine would: otherwise nginx workers or an SST rsync would
+ * outlive a killed parent and keep its ports.
+ */
+function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(signal === "SIGKILL" ? -pid : pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
 }
 
 /** Polls `check` until it returns a value other than undefined; throws `message()` on timeout. */
@@ -237,6 +251,36 @@ export function listMarkedProcesses(): MarkedProcess[] {
     found.push({ pid, ppid: stat.ppid, name: marker.slice(ours.length) });
   }
   return found;
+}
+
+/**
+ * Live processes in the given process groups (each node leads its own group).
+ * Finds the children that carry no marker, such as nginx workers, whose
+ * process title overwrote it.
+ */
+export function listGroupMembers(pgids: number[]): number[] {
+  const wanted = new Set(pgids);
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+  return entries.map(Number).filter((pid) => {
+    const stat = procStat(pid);
+    return stat !== null && stat.state !== "Z" && wanted.has(stat.pgid);
+  });
+}
+
+/** SIGKILL to whole process groups (leftovers of nodes that are already stopped). */
+export function killGroups(pgids: number[]): void {
+  for (const pgid of pgids) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 /** Throws a clear error when another program already listens on `port`. */

@@ -37,7 +37,7 @@ export function useProgressiveAction<S>(serverAction: ServerAction<S>, initial: 
 
   const clientAction = async (formData: FormData) => {
     options.prepare?.(formData);
-    const attempts = 1 + (options.retries ?? 2);
+    const attempts = 1 + (options.retries ?? 3);
     let result = options.unreachable;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {

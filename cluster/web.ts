@@ -18,13 +18,14 @@ export function sharedWebEnv(state: ClusterState): Record<string, string> {
     NEXTAUTH_SECRET: state.secrets.nextAuthSecret,
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: state.secrets.serverActionsEncryptionKey,
     TRUST_PROXY: "1",
+    // The admin page's cluster panel polls every web node.
+    CLUSTER_WEB_NODES: state.web.map((node) => `${node.name}=${node.url}`).join(","),
   };
 }
 
 /** web-i talks to db-i first (when it exists), then to the others in order. */
 export function webNodeEnv(state: ClusterState, node: WebNodeState): Record<string, string> {
-  const index = state.web.indexOf(node);
-  const own = state.db[index] ?? state.db[index % state.db.length]!;
+  const own = state.db[state.web.indexOf(node) % state.db.length]!;
   const others = state.db.filter((db) => db !== own);
   return {
     ...sharedWebEnv(state),

@@ -7,6 +7,8 @@ const nextConfig: NextConfig = {
   // The mariadb driver and pino are Node libraries; keep them out of the bundle.
   serverExternalPackages: ["mariadb", "pino", "prom-client"],
   images: { unoptimized: true },
+  // `next dev` opened at 127.0.0.1 (as the README does) may load its client scripts.
+  allowedDevOrigins: ["127.0.0.1"],
   // forbidden() renders app/forbidden.tsx with a 403 (the admin page).
   experimental: { authInterrupts: true },
 };

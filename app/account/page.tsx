@@ -5,6 +5,8 @@ import { listOrdersForCurrentUser } from "@/lib/orders/service";
 import { OrderList } from "@/components/account/order-list";
 import { Alert } from "@/components/ui/alert";
 import { formatPrice } from "@/components/ui/format";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { signOutEverywhereAction } from "./actions";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -37,6 +39,20 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           <dt className="text-bean-700">Email</dt>
           <dd className="font-medium break-all text-bean-900">{user.email}</dd>
         </dl>
+      </section>
+
+      <section aria-labelledby="devices-heading" className="card mt-6 p-6">
+        <h2 id="devices-heading" className="text-lg font-semibold text-bean-900">
+          Devices
+        </h2>
+        <p className="mt-2 text-sm text-bean-700">
+          Signed in on a computer you no longer use? This signs you out on every device and browser at once.
+        </p>
+        <form action={signOutEverywhereAction} className="mt-4">
+          <SubmitButton className="btn-secondary" disableWhilePending>
+            Sign out everywhere
+          </SubmitButton>
+        </form>
       </section>
 
       <section aria-labelledby="orders-heading" className="mt-10">

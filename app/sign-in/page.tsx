@@ -2,23 +2,30 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { Alert } from "@/components/ui/alert";
 import { safeCallbackUrl } from "@/components/ui/format";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-const demoUsers = ["alice@example.com", "bob@example.com"];
+const demoUsers = ["alice@example.com", "bob@example.com", "admin@example.com (operations page)"];
 
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<{ callbackUrl?: string | string[] }>;
+  searchParams: Promise<{ callbackUrl?: string | string[]; signedOut?: string | string[] }>;
 }) {
-  const callbackUrl = safeCallbackUrl((await searchParams).callbackUrl, "/");
+  const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(params.callbackUrl, "/");
   if (await getCurrentUser()) redirect(callbackUrl);
 
   return (
     <div className="mx-auto grid max-w-4xl gap-8 md:grid-cols-[minmax(0,1fr)_18rem] md:items-start">
       <section className="card p-6 sm:p-8" aria-labelledby="sign-in-heading">
+        {params.signedOut === "everywhere" ? (
+          <Alert tone="success" role="status" title="You are signed out everywhere." className="mb-6">
+            Every device and browser that was signed in to your account has been signed out.
+          </Alert>
+        ) : null}
         <h1 id="sign-in-heading" className="font-serif text-3xl font-semibold tracking-tight text-bean-900">
           Sign in
         </h1>
@@ -33,7 +40,7 @@ export default async function SignInPage({
         <h2 id="demo-heading" className="text-base font-semibold text-bean-900">
           Demo accounts
         </h2>
-        <p className="mt-1 text-sm text-bean-700">This is a demo shop. Sign in as either customer:</p>
+        <p className="mt-1 text-sm text-bean-700">This is a demo shop. Sign in as any of these:</p>
         <ul role="list" className="mt-3 space-y-1 font-mono text-sm text-bean-900">
           {demoUsers.map((email) => (
             <li key={email}>{email}</li>

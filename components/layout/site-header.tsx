@@ -4,7 +4,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Logo } from "./logo";
 
 type SiteHeaderProps = {
-  user: { name: string; email: string } | null;
+  user: { name: string; email: string; role: string } | null;
 };
 
 export function SiteHeader({ user }: SiteHeaderProps) {
@@ -22,6 +22,11 @@ export function SiteHeader({ user }: SiteHeaderProps) {
             Shop
           </Link>
           <CartLink />
+          {user?.role === "admin" ? (
+            <Link href="/admin" className="rounded-full px-3 py-2 font-medium text-bean-800 hover:bg-bean-100">
+              Operations
+            </Link>
+          ) : null}
           {user ? (
             <>
               <Link

@@ -49,9 +49,8 @@ function markerOf(pid: number): string | null {
   return null;
 }
 
-/** True when `pid` is alive and was started by this cluster as `name`. */
-export function isOurProcess(pid: number | null | undefined, name: string): pid is number {
-  if (!pid || pid <= 0) return false;
+/** True while `pid` exists and has not yet exited (zombies count as exited). */
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch {
@@ -61,7 +60,13 @@ export function isOurProcess(pid: number | null | undefined, name: string): pid 
   // Without /proc (not Linux) trust kill(pid, 0).
   if (process.platform !== "linux") return true;
   const stat = procStat(pid);
-  return stat !== null && stat.state !== "Z" && markerOf(pid) === processMarker(name);
+  return stat !== null && stat.state !== "Z";
+}
+
+/** True when `pid` is alive and was started by this cluster as `name`. */
+export function isOurProcess(pid: number | null | undefined, name: string): pid is number {
+  if (!pid || pid <= 0 || !isAlive(pid)) return false;
+  return process.platform !== "linux" || markerOf(pid) === processMarker(name);
 }
 
 export interface SpawnSpec {
@@ -105,7 +110,9 @@ export async function stopProcess(
   if (!isOurProcess(pid, name)) return "not running";
   sendSignal(pid, signal);
   const deadline = Date.now() + timeoutMs;
-  while (isOurProcess(pid, name)) {
+  // Wait for the pid itself to go: an exiting process loses its environment
+  // (and so our marker) before it is really gone.
+  while (isAlive(pid)) {
     if (Date.now() > deadline) {
       if (signal === "SIGKILL") throw new ClusterError(`${name} (pid ${pid}) survived SIGKILL`);
       signal = "SIGKILL";

@@ -10,10 +10,18 @@
 //
 // Filler rows are made on the server (INSERT … SELECT from MariaDB's sequence
 // engine, 10,000 rows a statement: a modest Galera write-set), ~200 bytes of
-// session data each, expired a day ago, marked last_node = 'bench-filler'.
+// session data each, expired a day or more ago, marked last_node = 'bench-filler'.
+// Their keys are spread evenly over the whole key space like SHA-256 keys,
+// but generated in ascending order (8 bytes of seq × 2^64/N, then 24 bytes of
+// SHA-256): appending to the clustered index builds a million rows in seconds,
+// where random-order inserts into a 400 MB table with a 128 MB buffer pool
+// took minutes. With --gc-order key (the default) expiry follows key order too,
+// so GC deletes sequentially; --gc-order random gives expiry times unrelated
+// to the keys, as in a real table, where each deleted row is a random page
+// (slower: see bench/README.md).
 // While this runs the web nodes' own GC is paused by holding its lease, so
-// that nobody but the measured collection deletes them. Everything the phase
-// creates is removed at the end, even after a failure.
+// that nobody but the measured collection deletes the rows. Everything the
+// phase creates is removed at the end, even after a failure.
 import { createHash } from "node:crypto";
 import { createConnection } from "mariadb";
 import { Database } from "@/lib/db/database";
@@ -31,10 +39,14 @@ export interface GrowthOptions {
   smallRows: number;
   readOps: number;
   liveSessions: number;
+  /** Whether expiry follows the key order (sequential GC) or is unrelated to it (random GC). */
+  gcOrder: "key" | "random";
 }
 
 export interface ReadCase {
   tableRows: number;
+  /** For the small table: measured before the fill and again after GC, pooled (cancels drift). */
+  measuredAt?: string;
   /** store.load of a random live session, µs. */
   liveReadUs: LatencySummary;
   /** Raw SELECT by primary key of a random filler row, µs. */
@@ -43,6 +55,7 @@ export interface ReadCase {
 
 export interface GrowthResult {
   liveSessions: number;
+  gcOrder: "key" | "random";
   fillerBytesPerRow: number;
   fill: { rows: number; seconds: number; rowsPerSecond: number };
   small: ReadCase;
@@ -71,6 +84,7 @@ export interface GrowthResult {
 const CONFIG: SessionConfig = { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 28_800_000, touchIntervalMs: 3_600_000 };
 const FILLER_NODE = "bench-filler";
 const CHUNK = 10_000;
+const WARMUP_READS = 200;
 
 /** ~200 bytes of valid session data: a small cart and a few remembered op ids. */
 const FILLER_DATA = JSON.stringify({
@@ -80,7 +94,14 @@ const FILLER_DATA = JSON.stringify({
 
 export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult> {
   const prefix = `bench-${process.pid}-${Date.now()}-`;
-  const fillerKey = (seq: number) => createHash("sha256").update(`${prefix}${seq}`).digest();
+  // Keys ascend with seq and spread over the key space: 8 bytes of seq × step, 24 of SHA-256.
+  const step = (1n << 64n) / BigInt(options.largeRows + 1);
+  const fillerKey = (seq: number) =>
+    Buffer.from(
+      (BigInt(seq) * step).toString(16).padStart(16, "0") + createHash("sha256").update(`${prefix}${seq}`).digest("hex").slice(0, 48),
+      "hex",
+    );
+  const expiryOffset = options.gcOrder === "key" ? "seq" : "(seq * 7919) % 1000003";
   const admin = await createConnection(connectionConfigFromUrl(options.url));
   const db = new Database({ urls: [options.url], poolSize: 2 });
   const store = new SessionStore({ db, config: CONFIG, nodeName: "bench" });
@@ -107,10 +128,11 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
         const b = fillerCount + n;
         await admin.query(
           `INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, last_node, session_data)
-           SELECT UNHEX(SHA2(CONCAT(?, seq), 256)), NULL, UTC_TIMESTAMP(3) - INTERVAL 2 DAY, UTC_TIMESTAMP(3) - INTERVAL 1 DAY,
-                  UTC_TIMESTAMP(3) - INTERVAL 1 HOUR - INTERVAL seq SECOND, 0, ?, ?
+           SELECT UNHEX(CONCAT(LPAD(HEX(seq * CAST(? AS UNSIGNED)), 16, '0'), LEFT(SHA2(CONCAT(?, seq), 256), 48))),
+                  NULL, UTC_TIMESTAMP(3) - INTERVAL 2 DAY, UTC_TIMESTAMP(3) - INTERVAL 1 DAY,
+                  UTC_TIMESTAMP(3) - INTERVAL 1 DAY - INTERVAL ${expiryOffset} SECOND, 0, ?, ?
            FROM seq_${a}_to_${b}`,
-          [prefix, FILLER_NODE, FILLER_DATA],
+          [step.toString(), prefix, FILLER_NODE, FILLER_DATA],
         );
         fillerCount = b;
         if (performance.now() - lastReport > 5000) {
@@ -122,42 +144,57 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       return { rows: Math.max(0, want), seconds: (performance.now() - started) / 1000 };
     };
 
-    const measureReads = async (): Promise<ReadCase> => {
+    const measureReads = async () => {
       const tableRows = await count();
       await admin.query("ANALYZE TABLE php_session");
       const live: number[] = [];
       const cold: number[] = [];
-      for (let i = 0; i < options.readOps + 100; i++) {
+      for (let i = 0; i < options.readOps + WARMUP_READS; i++) {
         const id = liveIds[Math.floor(Math.random() * liveIds.length)];
         let started = performance.now();
         const loaded = await store.load(id);
         if (loaded.status !== "active") throw new Error(`live session read: ${loaded.status}`);
-        if (i >= 100) live.push((performance.now() - started) * 1000);
+        if (i >= WARMUP_READS) live.push((performance.now() - started) * 1000);
         const key = fillerKey(1 + Math.floor(Math.random() * fillerCount));
         started = performance.now();
         const rows = await admin.execute<unknown[]>("SELECT session_id, session_data FROM php_session WHERE session_id = ?", [key]);
         if (rows.length !== 1) throw new Error("filler row missing");
-        if (i >= 100) cold.push((performance.now() - started) * 1000);
+        if (i >= WARMUP_READS) cold.push((performance.now() - started) * 1000);
       }
-      return { tableRows, liveReadUs: summarize(live, 0), coldReadUs: summarize(cold, 0) };
+      return { tableRows, live, cold };
     };
 
     progress(`growth: filling php_session to ~${options.smallRows.toLocaleString("en")} rows`);
     await fill(options.smallRows);
-    const small = await measureReads();
-    progress(`growth: ${small.tableRows} rows: live read p50 ${small.liveReadUs.p50} µs, p99 ${small.liveReadUs.p99} µs`);
+    const smallBefore = await measureReads();
+    progress(`growth: ${smallBefore.tableRows} rows: live read p50 ${summarize(smallBefore.live, 0).p50} µs`);
 
     progress(`growth: filling php_session to ~${options.largeRows.toLocaleString("en")} rows`);
     const filled = await fill(options.largeRows);
-    const large = await measureReads();
+    const measured = await measureReads();
+    const large: ReadCase = { tableRows: measured.tableRows, liveReadUs: summarize(measured.live, 0), coldReadUs: summarize(measured.cold, 0) };
     progress(`growth: ${large.tableRows} rows: live read p50 ${large.liveReadUs.p50} µs, p99 ${large.liveReadUs.p99} µs`);
 
     progress(`growth: collecting garbage (${fillerCount.toLocaleString("en")} expired rows, batches of 1000) under live reads`);
     const gc = await collectUnderLoad(options.url, liveIds);
     progress(`growth: GC deleted ${gc.deleted} rows in ${gc.seconds.toFixed(1)} s; reads during it p99 ${gc.readsDuringUs.p99} µs, max ${gc.readsDuringUs.max} µs`);
 
+    // The small table again (the same filler rows put back): its reads are pooled
+    // with the first measurement, so drift between the two table sizes averages out.
+    fillerCount = 0;
+    await fill(options.smallRows);
+    const smallAfter = await measureReads();
+    const small: ReadCase = {
+      tableRows: Math.round((smallBefore.tableRows + smallAfter.tableRows) / 2),
+      measuredAt: "before the fill and after GC, pooled",
+      liveReadUs: summarize([...smallBefore.live, ...smallAfter.live], 0),
+      coldReadUs: summarize([...smallBefore.cold, ...smallAfter.cold], 0),
+    };
+    progress(`growth: ${smallAfter.tableRows} rows again: live read p50 ${summarize(smallAfter.live, 0).p50} µs; pooled p50 ${small.liveReadUs.p50} µs, p99 ${small.liveReadUs.p99} µs`);
+
     return {
       liveSessions: options.liveSessions,
+      gcOrder: options.gcOrder,
       fillerBytesPerRow: FILLER_DATA.length,
       fill: { rows: filled.rows, seconds: round(filled.seconds, 1), rowsPerSecond: Math.round(filled.rows / filled.seconds) },
       small,

@@ -3,6 +3,7 @@
 //   npm run bench                      full run (< 10 min): brings the cluster up if needed
 //   npm run bench -- --quick           short durations, 20k rows instead of 1M (development)
 //   npm run bench -- --only store,growth --db-url mariadb://…   database phases against any server
+//   npm run bench -- --only growth --gc-order random               GC in random key order (slow, realistic)
 //
 // Phases: store (store vs raw driver vs Prisma), http (nginx vs one node),
 // contention (same-session adds over all nodes), failover (kill web-2 and db-2
@@ -61,14 +62,14 @@ const FULL = {
   http: { sessions: 200, connections: 32, durationS: 15 },
   contention: { rounds: 20, concurrency: 16 },
   failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
-  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200 },
+  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random" },
 };
 const QUICK: Settings = {
   store: { ops: 300, warmup: 50 },
   http: { sessions: 200, connections: 32, durationS: 3 },
   contention: { rounds: 5, concurrency: 16 },
   failover: { durationS: 15, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 5 }, { node: "db-2", atS: 10 }] },
-  growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200 },
+  growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200, gcOrder: "key" },
 };
 type Settings = typeof FULL;
 
@@ -82,7 +83,9 @@ function parseArgs(argv: string[]) {
   };
   const only = value("--only")?.split(",").map((s) => s.trim()) ?? [...PHASES];
   for (const name of only) if (!PHASES.includes(name as PhaseName)) throw new Error(`unknown phase "${name}"; phases: ${PHASES.join(", ")}`);
-  return { quick: argv.includes("--quick"), only: new Set(only as PhaseName[]), dbUrl: value("--db-url") };
+  const gcOrder = (value("--gc-order") ?? "key") as "key" | "random";
+  if (gcOrder !== "key" && gcOrder !== "random") throw new Error(`--gc-order is key or random (got ${gcOrder})`);
+  return { quick: argv.includes("--quick"), only: new Set(only as PhaseName[]), dbUrl: value("--db-url"), gcOrder };
 }
 
 /** All nodes up and every Galera node synced in a full cluster; otherwise `up` heals it. */
@@ -115,7 +118,8 @@ async function phase<T>(name: PhaseName, selected: Set<PhaseName>, run: () => Pr
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const settings = args.quick ? QUICK : FULL;
+  const base = args.quick ? QUICK : FULL;
+  const settings: Settings = { ...base, growth: { ...base.growth, gcOrder: args.gcOrder } };
   const startedAt = new Date();
   const needsCluster = ["http", "contention", "failover"].some((p) => args.only.has(p as PhaseName)) || !args.dbUrl;
   let state: ClusterState | null = null;
@@ -188,7 +192,7 @@ async function main() {
   for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(resultsDir, stamp, `${name}.svg`), svg);
   writeFileSync(join(resultsDir, `${stamp}.md`), report.markdown(stamp));
   const complete = PHASES.every((p) => phases[p].ok);
-  if (!args.quick && complete && args.only.size === PHASES.length) {
+  if (!args.quick && complete && args.only.size === PHASES.length && args.gcOrder === "key") {
     rmSync(join(resultsDir, "latest"), { recursive: true, force: true });
     mkdirSync(join(resultsDir, "latest"), { recursive: true });
     for (const file of readdirSync(join(resultsDir, stamp))) copyFileSync(join(resultsDir, stamp, file), join(resultsDir, "latest", file));

@@ -37,6 +37,28 @@ describe("the local cluster through nginx", () => {
     expect(new Set(servedBy)).toEqual(new Set(state.web.map((node) => node.name)));
   });
 
+  test("16 concurrent adds to one cart, spread over every web node and so every Galera node, all land", async () => {
+    const visitor = new Visitor(state.lbUrl);
+    expect((await visitor.json("/api/cart")).status).toBe(200);
+    const cookie = visitor.cookieHeader();
+    const adds = 16;
+    const statuses = await Promise.all(
+      Array.from({ length: adds }, async (_, i) => {
+        const node = state.web[i % state.web.length]!;
+        const response = await fetch(`${node.url}/api/cart/items`, {
+          method: "POST",
+          headers: { cookie, "content-type": "application/json" },
+          body: JSON.stringify({ productId: productIds[0], quantity: 1 }),
+        });
+        await response.body?.cancel();
+        return response.status;
+      }),
+    );
+    expect(statuses).toEqual(Array(adds).fill(200));
+    const { body } = await visitor.json<CartBody>("/api/cart");
+    expect(body.totalQuantity).toBe(adds);
+  });
+
   test("a cart survives the crash of web-2: the next 30 requests succeed and the cart is intact", async () => {
     const visitor = new Visitor(state.lbUrl);
     const [first, second] = productIds as [number, number];

@@ -65,9 +65,9 @@ export async function clusterUp(options: UpOptions = {}, log: Logger = consoleLo
     // Secrets must be on disk before the build: the Server Actions key is read at build time.
     save();
     try {
-      await stopOrphans(state, log);
       const removed = previous?.web.filter((old) => !state.web.some((node) => node.name === old.name)) ?? [];
       await stopWebTier(state, removed, log);
+      await stopOrphans(state, log);
       await ensureBuild(state, log);
       await ensureDbTier(state, log);
       save();

@@ -81,11 +81,11 @@ export async function checkout(checkoutKey: string): Promise<CheckoutResult> {
         ? { ok: false, code: "empty_cart", message: "Your cart is empty." }
         : { ok: false, code: "unauthenticated", message: "Please sign in to check out." };
     }
-    if (changed.status === "duplicate") return { ok: true, orderId: await orderIdByKey(user.id, checkoutKey), duplicate: true };
+    if (changed.status === "duplicate") return duplicateOutcome(user.id, checkoutKey);
     return { ok: false, code: "unauthenticated", message: "Your session has ended. Please sign in again." };
   } catch (error) {
     // Two simultaneous submits of one form: the loser's INSERT hits the unique key; the winner's order stands.
-    if (sqlErrnoOf(error) === 1062) return { ok: true, orderId: await orderIdByKey(user.id, checkoutKey), duplicate: true };
+    if (sqlErrnoOf(error) === 1062) return duplicateOutcome(user.id, checkoutKey);
     if (error instanceof SessionStoreUnavailableError || isRetryableDbError(error)) {
       log().error({ err: error }, "checkout failed: database unavailable");
       return { ok: false, code: "unavailable", message: UNAVAILABLE_MESSAGE };
@@ -94,11 +94,13 @@ export async function checkout(checkoutKey: string): Promise<CheckoutResult> {
   }
 }
 
-async function orderIdByKey(userId: number, checkoutKey: string): Promise<number> {
+/** This checkout key was seen before: the order it made, if it made one. */
+async function duplicateOutcome(userId: number, checkoutKey: string): Promise<CheckoutResult> {
   const order = await withPrisma((prisma) =>
-    prisma.order.findUniqueOrThrow({ where: { userId_checkoutKey: { userId, checkoutKey } }, select: { id: true } }),
+    prisma.order.findUnique({ where: { userId_checkoutKey: { userId, checkoutKey } }, select: { id: true } }),
   );
-  return order.id;
+  if (order) return { ok: true, orderId: order.id, duplicate: true };
+  return { ok: false, code: "empty_cart", message: "Your cart is empty." };
 }
 
 export async function listOrdersForCurrentUser(): Promise<OrderView[]> {

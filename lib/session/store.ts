@@ -228,13 +228,10 @@ export class SessionStore {
     return this.guard("change_in_transaction", () =>
       this.db.transaction(async (tx) => {
         const row = (await tx.exec<SessionRow[]>(SELECT_SESSION, [key]))[0];
-        if (!row || this.isExpired(row)) return row ? { status: "expired" as const } : { status: "unknown" as const };
-        const session = this.toRecord(key, row);
-        if (session.data.ops.includes(opId)) return { status: "duplicate" as const, session };
-        const mutation = await work(session.data, session, tx);
-        return this.applyChange(key, row, () => mutation, opId, async (next, version, now) => {
+        const mutate = (data: SessionData, session: SessionRecord) => work(data, session, tx);
+        return this.applyChange(key, row, mutate, opId, async (next, version, now) => {
           const result = await tx.exec<{ affectedRows: number }>(UPDATE_SESSION, [
-            next, now, this.expiresAt(row.date_created, now), this.nodeName, key, version,
+            next, now, this.expiresAt(row!.date_created, now), this.nodeName, key, version,
           ]);
           if (result.affectedRows !== 1) throw new VersionConflictError();
         });
@@ -351,7 +348,7 @@ export class SessionStore {
   private async applyChange<R>(
     key: Buffer,
     row: SessionRow | undefined,
-    mutate: (data: SessionData, session: SessionRecord) => Mutation<R>,
+    mutate: (data: SessionData, session: SessionRecord) => Mutation<R> | Promise<Mutation<R>>,
     opId: string,
     write: (text: string, version: number, now: Date) => Promise<void>,
   ): Promise<ChangeResult<R>> {
@@ -363,7 +360,7 @@ export class SessionStore {
     }
     const session = this.toRecord(key, row, parsed.data);
     if (parsed.data.ops.includes(opId)) return { status: "duplicate", session };
-    const { data, result } = mutate(parsed.data, session);
+    const { data, result } = await mutate(parsed.data, session);
     if (data === parsed.data && parsed.ok) return { status: "unchanged", session, result };
     const next = rememberOp(data, opId);
     const now = new Date(this.now());

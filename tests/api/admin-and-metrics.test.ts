@@ -1,7 +1,7 @@
 // The operators' view: admin-only access, ending a user's sessions signs them
 // out on every node, and the Prometheus metrics parse and move.
 import { describe, expect, inject, it } from "vitest";
-import { Visitor } from "../support/http-client";
+import { Visitor, productIds } from "../support/http-client";
 
 const baseUrl = () => inject("baseUrl");
 
@@ -105,7 +105,8 @@ describe("metrics", () => {
     };
     const before = await scrape();
     const visitor = new Visitor(webNode);
-    for (let i = 0; i < 5; i++) await visitor.add(1, 1);
+    const [id] = await productIds(baseUrl());
+    for (let i = 0; i < 5; i++) await visitor.add(id, 1);
     const after = await scrape();
     const key = 'shop_http_requests_total{route="/api/cart/items",method="POST",status="200"}';
     expect((after.get(key) ?? 0) - (before.get(key) ?? 0)).toBe(5);

@@ -2,7 +2,7 @@
 // authoritative; checkout into orders, once per checkout key.
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { Database } from "@/lib/db/database";
-import { Visitor, sessionCookie } from "../support/http-client";
+import { Visitor, productIds, sessionCookie } from "../support/http-client";
 
 const baseUrl = () => inject("baseUrl");
 const db = new Database({ urls: inject("databaseUrls"), poolSize: 2 });
@@ -14,7 +14,7 @@ const userIdOf = async (email: string) =>
 describe("sign-in", () => {
   it("signs in with the demo password, rotates the session id and keeps the cart", async () => {
     const visitor = new Visitor(baseUrl());
-    await visitor.add(1, 2);
+    await visitor.add((await productIds(baseUrl()))[0], 2);
     const before = sessionCookie(visitor);
     const response = await visitor.signIn("alice@example.com", "demo-password");
     expect(response.status).toBe(200);
@@ -64,7 +64,7 @@ describe("sign-in", () => {
 describe("checkout", () => {
   it("needs a signed-in visitor (401) and a non-empty cart (422)", async () => {
     const anonymous = new Visitor(baseUrl());
-    await anonymous.add(1, 1);
+    await anonymous.add((await productIds(baseUrl()))[0], 1);
     const denied = await anonymous.json("/api/orders", { method: "POST", headers: { "idempotency-key": `k-${Date.now()}-a` } });
     expect(denied.status).toBe(401);
     const alice = new Visitor(baseUrl());
@@ -75,6 +75,9 @@ describe("checkout", () => {
     }
     const empty = await alice.json("/api/orders", { method: "POST", headers: { "idempotency-key": `k-${Date.now()}-b` } });
     expect(empty.status).toBe(422);
+    const init = { method: "POST", headers: { "idempotency-key": `k-${Date.now()}-c` } };
+    const concurrent = await Promise.all([alice.json("/api/orders", init), alice.json("/api/orders", init), alice.json("/api/orders", init)]);
+    expect(concurrent.map((r) => r.status)).toEqual([422, 422, 422]);
   });
 
   it("turns the cart into one order with its lines and empties the cart, even when retried", async () => {
@@ -83,8 +86,9 @@ describe("checkout", () => {
     for (const item of (await alice.json("/api/cart")).body.items) {
       await alice.json(`/api/cart/items/${item.productId}`, { method: "DELETE" });
     }
-    await alice.add(5, 2);
-    await alice.add(6, 1);
+    const ids = await productIds(baseUrl());
+    await alice.add(ids[4], 2);
+    await alice.add(ids[5], 1);
     const { body: cart } = await alice.json("/api/cart");
     const key = `checkout-${Date.now()}`;
     const init = { method: "POST", headers: { "idempotency-key": key } };
@@ -98,7 +102,7 @@ describe("checkout", () => {
 
     const [orderId] = orderIds;
     const lines = await db.query<any[]>("SELECT product_id, quantity, unit_price_cents FROM order_lines WHERE order_id = ? ORDER BY product_id", [orderId]);
-    expect(lines.map((l) => [l.product_id, l.quantity])).toEqual([[5, 2], [6, 1]]);
+    expect(lines.map((l) => [l.product_id, l.quantity])).toEqual([[ids[4], 2], [ids[5], 1]]);
     const orders = await db.query<any[]>("SELECT total_cents FROM orders WHERE checkout_key = ?", [key]);
     expect(orders).toHaveLength(1);
     expect(orders[0].total_cents).toBe(cart.subtotalCents);

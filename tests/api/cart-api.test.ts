@@ -1,7 +1,7 @@
 // The JSON API contract, through the load balancer: every status code the
 // shop promises, and what a retried or hostile request gets.
 import { describe, expect, inject, it } from "vitest";
-import { Visitor, sessionCookie } from "../support/http-client";
+import { Visitor, productIds, sessionCookie } from "../support/http-client";
 
 const baseUrl = () => inject("baseUrl");
 
@@ -80,22 +80,24 @@ describe("cart", () => {
     const visitor = new Visitor(baseUrl());
     await visitor.json("/api/cart");
     const key = `retry-${Date.now()}`;
-    const results = await Promise.all([visitor.add(1, 1, key), visitor.add(1, 1, key), visitor.add(1, 1, key)]);
+    const [id] = await productIds(baseUrl());
+    const results = await Promise.all([visitor.add(id, 1, key), visitor.add(id, 1, key), visitor.add(id, 1, key)]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
-    const again = await visitor.add(1, 1, key);
+    const again = await visitor.add(id, 1, key);
     expect(again.body.totalQuantity).toBe(1);
     const other = new Visitor(baseUrl());
     await other.json("/api/cart");
-    expect((await other.add(1, 1, key)).body.totalQuantity).toBe(1);
+    expect((await other.add(id, 1, key)).body.totalQuantity).toBe(1);
   });
 
   it("16 concurrent adds to one session spread over the nodes all land", async () => {
     const visitor = new Visitor(baseUrl());
     await visitor.json("/api/cart");
-    const results = await Promise.all(Array.from({ length: 16 }, () => visitor.add(3, 1)));
+    const id = (await productIds(baseUrl()))[2];
+    const results = await Promise.all(Array.from({ length: 16 }, () => visitor.add(id, 1)));
     expect(results.map((r) => r.status)).toEqual(Array(16).fill(200));
     const { body } = await visitor.json("/api/cart");
-    expect(body.items).toEqual([expect.objectContaining({ productId: 3, quantity: 16 })]);
+    expect(body.items).toEqual([expect.objectContaining({ productId: id, quantity: 16 })]);
   });
 });
 
@@ -127,8 +129,9 @@ describe("client mistakes get a 4xx with a message, never a 500", () => {
 
   it("beyond 99 of one product is 422 and the cart is unchanged", async () => {
     const visitor = new Visitor(baseUrl());
-    await visitor.add(2, 60);
-    const { status, body } = await visitor.add(2, 40);
+    const id = (await productIds(baseUrl()))[1];
+    await visitor.add(id, 60);
+    const { status, body } = await visitor.add(id, 40);
     expect(status).toBe(422);
     expect(body.error.code).toBe("limit");
     expect((await visitor.json("/api/cart")).body.totalQuantity).toBe(60);
@@ -136,7 +139,7 @@ describe("client mistakes get a 4xx with a message, never a 500", () => {
 
   it("a tampered or unknown session cookie gets a fresh empty session, not an error", async () => {
     const victim = new Visitor(baseUrl());
-    await victim.add(4, 3);
+    await victim.add((await productIds(baseUrl()))[3], 3);
     const original = sessionCookie(victim)!;
     const tampered = original.slice(0, -2) + (original.endsWith("AA") ? "BB" : "AA");
     for (const value of [tampered, "not-a-session", "x".repeat(4096), "'; DROP TABLE php_session; --"]) {

@@ -65,3 +65,11 @@ export class Visitor {
 }
 
 export const sessionCookie = (visitor: Visitor) => visitor.cookies.get("sid");
+
+let catalogIds: Promise<number[]> | undefined;
+
+/** Real product ids, in catalog order (Galera's auto-increment leaves gaps: 1, 4, 7, …). */
+export function productIds(baseUrl: string): Promise<number[]> {
+  catalogIds ??= new Visitor(baseUrl).json<{ id: number }[]>("/api/products").then(({ body }) => body.map((p) => p.id));
+  return catalogIds;
+}

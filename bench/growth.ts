@@ -23,7 +23,7 @@
 // that nobody but the measured collection deletes the rows. Everything the
 // phase creates is removed at the end, even after a failure.
 import { createHash } from "node:crypto";
-import { createConnection } from "mariadb";
+import { createConnection, type Connection } from "mariadb";
 import { Database } from "@/lib/db/database";
 import { acquireLease, collectGarbage, GC_LEASE } from "@/lib/session/gc";
 import { SessionStore, type SessionConfig } from "@/lib/session/store";
@@ -33,7 +33,10 @@ import { ratio, round, summarize, type LatencySummary } from "./lib/stats";
 import { sampleSessionData } from "./store-vs-raw";
 
 export interface GrowthOptions {
+  /** The server measured (db-1). */
   url: string;
+  /** Every endpoint, own first: the GC lease and the clean-up fail over if `url` dies meanwhile. */
+  allUrls: string[];
   /** Rows in the table for the large case (1,000,000; fewer in --quick). */
   largeRows: number;
   smallRows: number;
@@ -85,6 +88,8 @@ const CONFIG: SessionConfig = { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 28_
 const FILLER_NODE = "bench-filler";
 const CHUNK = 10_000;
 const WARMUP_READS = 200;
+const MIN_FILLER = 200;
+const LEASE_MS = 3 * 60_000;
 
 /** ~200 bytes of valid session data: a small cart and a few remembered op ids. */
 const FILLER_DATA = JSON.stringify({
@@ -104,22 +109,39 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
   const expiryOffset = options.gcOrder === "key" ? "seq" : "(seq * 7919) % 1000003";
   const admin = await createConnection(connectionConfigFromUrl(options.url));
   const db = new Database({ urls: [options.url], poolSize: 2 });
+  const leaseDb = new Database({ urls: options.allUrls, poolSize: 1 });
   const store = new SessionStore({ db, config: CONFIG, nodeName: "bench" });
   const liveIds: string[] = [];
   let lease: number | null = null;
+  let renewal: NodeJS.Timeout | undefined;
   let fillerCount = 0;
   const count = async () => Number((await admin.query<{ n: number }[]>("SELECT COUNT(*) AS n FROM php_session"))[0].n);
 
   try {
     await deleteBenchRows(admin);
-    lease = await pauseNodeGc(db);
+    lease = await pauseNodeGc(leaseDb);
+    // A short lease, renewed while we work: if the bench dies, the nodes' GC resumes within minutes.
+    const token = lease;
+    if (token !== null) {
+      renewal = setInterval(() => {
+        leaseDb
+          .query("UPDATE job_leases SET expires_at = ? WHERE name = ? AND token = ?", [new Date(Date.now() + LEASE_MS), GC_LEASE, token])
+          .catch(() => undefined);
+      }, LEASE_MS / 3);
+    }
     progress(`growth: ${lease === null ? "could not pause" : "paused"} the web nodes' GC (lease ${GC_LEASE})`);
+
+    // Collect what has already expired (other people's test sessions), so that
+    // "1 thousand rows" means about that.
+    const before = await collectGarbage(db, { holder: `bench:${process.pid}`, leaseName: "bench-gc", batchSize: 1000 });
+    if (before.deleted > 0) progress(`growth: collected ${before.deleted} expired rows left by others first`);
 
     for (let i = 0; i < options.liveSessions; i++) liveIds.push((await store.create({ data: sampleSessionData() })).id);
 
     const fill = async (upTo: number) => {
       const started = performance.now();
-      const want = upTo - (await count());
+      // At least a few hundred filler rows, even if other sessions already fill the table.
+      const want = Math.max(upTo - (await count()), MIN_FILLER);
       const from = fillerCount;
       let lastReport = performance.now();
       while (fillerCount < from + want) {
@@ -210,32 +232,62 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       leftoverBenchRows: 0,
     };
   } finally {
-    for (const id of liveIds) await store.destroy(id).catch(() => undefined);
-    await deleteBenchRows(admin).catch((error) => progress(`growth: cleanup failed: ${String(error)}`));
-    await admin.query("DELETE FROM job_leases WHERE name = 'bench-gc'").catch(() => undefined);
+    clearInterval(renewal);
+    await admin.end().catch(() => undefined);
+    await db.end();
+    // A fresh connection to any live node: the one measured may be what just failed.
+    await withAnyConnection(options.allUrls, async (conn) => {
+      await deleteBenchRows(conn);
+      await conn.query("DELETE FROM job_leases WHERE name = 'bench-gc'");
+    }).catch((error) => progress(`growth: clean-up failed (rerun the bench to finish it): ${String(error)}`));
     if (lease !== null) {
-      await admin
+      await leaseDb
         .query("UPDATE job_leases SET expires_at = ? WHERE name = ? AND token = ?", [new Date(0), GC_LEASE, lease])
         .catch(() => undefined);
     }
-    await admin.end().catch(() => undefined);
-    await db.end();
+    await leaseDb.end();
   }
+}
+
+/** Runs `work` on the first endpoint that accepts a connection, trying for up to a minute. */
+async function withAnyConnection<T>(urls: string[], work: (conn: Connection) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    for (const url of urls) {
+      let conn: Connection;
+      try {
+        conn = await createConnection(connectionConfigFromUrl(url));
+      } catch (error) {
+        lastError = error;
+        continue;
+      }
+      try {
+        return await work(conn);
+      } catch (error) {
+        lastError = error;
+      } finally {
+        await conn.end().catch(() => undefined);
+      }
+    }
+    await sleep(2000);
+  }
+  throw lastError;
 }
 
 /** Take the web nodes' GC lease (waiting out a running collection) so that only ours deletes. */
 async function pauseNodeGc(db: Database): Promise<number | null> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    const token = await acquireLease(db, GC_LEASE, `bench:${process.pid}`, 20 * 60_000);
+    const token = await acquireLease(db, GC_LEASE, `bench:${process.pid}`, LEASE_MS);
     if (token !== null) return token;
     await sleep(2000);
   }
   return null;
 }
 
-/** Remove rows this benchmark made (filler by its expiry index, then any strays). */
-async function deleteBenchRows(admin: Awaited<ReturnType<typeof createConnection>>): Promise<void> {
+/** Remove rows this benchmark made (filler by its expiry index, then the live sessions and strays). */
+async function deleteBenchRows(admin: Connection): Promise<void> {
   for (;;) {
     const result = await admin.query<{ affectedRows: number }>(
       "DELETE FROM php_session WHERE expires_at < UTC_TIMESTAMP(3) AND last_node = ? ORDER BY expires_at LIMIT 10000",

@@ -9,7 +9,7 @@ import { Database } from "@/lib/db/database";
 import { SessionStore } from "@/lib/session/store";
 import { killNode, startNode, type Logger } from "../cluster/index";
 import { progress, sleep } from "./lib/progress";
-import { ratio } from "./lib/stats";
+import { ratio, summarize } from "./lib/stats";
 
 const WORKER = fileURLToPath(new URL("./load-worker.mjs", import.meta.url));
 
@@ -123,7 +123,9 @@ export interface HttpCase {
 export interface HttpResult {
   sessions: number;
   connections: number;
+  /** Per case, split into `segments` alternating runs. */
   durationS: number;
+  segments: number;
   cases: HttpCase[];
   /** nginx over 3 nodes / one node direct: throughput and p99 ratios. */
   ratios: { getReqPerSec: number; getP99: number; postReqPerSec: number; postP99: number };
@@ -136,38 +138,70 @@ export async function benchHttp(options: {
   productIds: number[];
   connections: number;
   durationS: number;
+  /** Each case runs as this many segments, nginx and direct alternating A B B A A B: drift hits both alike. */
+  segments: number;
+  warmupS: number;
 }): Promise<HttpResult> {
-  const plan: { request: HttpCase["request"]; target: HttpCase["target"]; url: string; mix: "get" | "post" }[] = [
-    { request: "GET /api/cart", target: "nginx (3 nodes)", url: options.lbUrl, mix: "get" },
-    { request: "GET /api/cart", target: "web-1 direct", url: options.directUrl, mix: "get" },
-    // Reversed for the writes, so neither target always runs second.
-    { request: "POST /api/cart/items", target: "web-1 direct", url: options.directUrl, mix: "post" },
-    { request: "POST /api/cart/items", target: "nginx (3 nodes)", url: options.lbUrl, mix: "post" },
+  // Warm-up, not recorded: every node's JIT and connection pools, through nginx so all three get it.
+  progress(`http: warm-up, ${options.warmupS} s of mixed GET/POST through nginx`);
+  await runWorker<AutocannonResult>({
+    kind: "autocannon",
+    url: options.lbUrl,
+    connections: options.connections,
+    durationS: options.warmupS,
+    mix: "mixed",
+    cookies: options.cookies,
+    productIds: options.productIds,
+  });
+  const targets = [
+    { target: "nginx (3 nodes)" as const, url: options.lbUrl },
+    { target: "web-1 direct" as const, url: options.directUrl },
   ];
+  const segmentS = options.durationS / options.segments;
   const cases: HttpCase[] = [];
-  for (const item of plan) {
-    progress(`http: ${item.request} via ${item.target}, ${options.connections} connections, ${options.durationS} s`);
-    const result = await runWorker<AutocannonResult>({
-      kind: "autocannon",
-      url: item.url,
-      connections: options.connections,
-      durationS: options.durationS,
-      mix: item.mix,
-      cookies: options.cookies,
-      productIds: options.productIds,
-    });
-    progress(
-      `http: ${item.request} via ${item.target}: ${result.reqPerSec} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
-    );
-    cases.push({
-      request: item.request,
-      target: item.target,
-      reqPerSec: result.reqPerSec,
-      latencyMs: result.latencyMs,
-      non2xx: result.non2xx,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      statusCounts: result.statusCounts,
+  for (const { request, mix } of [
+    { request: "GET /api/cart" as const, mix: "get" },
+    { request: "POST /api/cart/items" as const, mix: "post" },
+  ]) {
+    const runs = targets.map(() => [] as (AutocannonResult & { okLatencySamples: number[] })[]);
+    for (let segment = 0; segment < options.segments; segment++) {
+      const order = segment % 2 === 0 ? [0, 1] : [1, 0];
+      for (const t of order) {
+        progress(`http: ${request} via ${targets[t].target}, segment ${segment + 1}/${options.segments} (${segmentS} s, ${options.connections} connections)`);
+        runs[t].push(
+          await runWorker({
+            kind: "autocannon",
+            url: targets[t].url,
+            connections: options.connections,
+            durationS: segmentS,
+            mix,
+            cookies: options.cookies,
+            productIds: options.productIds,
+            returnSamples: true,
+          }),
+        );
+      }
+    }
+    targets.forEach(({ target }, t) => {
+      const parts = runs[t];
+      const seconds = parts.reduce((sum, r) => sum + r.durationS, 0);
+      const statusCounts: Record<string, number> = {};
+      for (const r of parts) for (const [code, count] of Object.entries(r.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + count;
+      const latency = summarize(parts.flatMap((r) => r.okLatencySamples), 2);
+      const result: HttpCase = {
+        request,
+        target,
+        reqPerSec: Math.round((parts.reduce((sum, r) => sum + r.completed, 0) / seconds) * 10) / 10,
+        latencyMs: { n: latency.n, p50: latency.p50, p90: latency.p90, p99: latency.p99, max: latency.max },
+        non2xx: parts.reduce((sum, r) => sum + r.non2xx, 0),
+        errors: parts.reduce((sum, r) => sum + r.errors, 0),
+        timeouts: parts.reduce((sum, r) => sum + r.timeouts, 0),
+        statusCounts,
+      };
+      progress(
+        `http: ${request} via ${target}: ${result.reqPerSec} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
+      );
+      cases.push(result);
     });
   }
   const find = (request: string, target: string) => cases.find((c) => c.request === request && c.target === target)!;
@@ -179,6 +213,7 @@ export async function benchHttp(options: {
     sessions: options.cookies.length,
     connections: options.connections,
     durationS: options.durationS,
+    segments: options.segments,
     cases,
     ratios: {
       getReqPerSec: ratio(getLb.reqPerSec, getDirect.reqPerSec),
@@ -246,8 +281,9 @@ export async function benchContention(options: {
 export interface FailoverEvent {
   node: string;
   action: "kill" | "start";
-  /** Seconds after the load began (for restarts after the window: when the restart finished). */
+  /** Seconds after the load began when it took effect (a restart: when the node was healthy again). */
   atS: number;
+  plannedAtS?: number;
   tookS: number;
 }
 
@@ -306,7 +342,8 @@ export async function benchFailover(options: {
           if (wait > 0) await sleep(wait);
           const t = Date.now();
           await killNode(kill.node, benchLogger);
-          events.push({ node: kill.node, action: "kill", atS: round1((t - startedAt) / 1000), tookS: round1((Date.now() - t) / 1000) });
+          // The kill lands at the end of killNode (after any wait for the cluster lock).
+          events.push({ node: kill.node, action: "kill", atS: round1((Date.now() - startedAt) / 1000), plannedAtS: kill.atS, tookS: round1((Date.now() - t) / 1000) });
         }
       })();
     },

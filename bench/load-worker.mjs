@@ -116,9 +116,12 @@ async function runAutocannon(job) {
     errors: result.errors,
     timeouts: result.timeouts,
     statusCounts,
+    ...(job.returnSamples ? { okLatencySamples: okLatencies.map((v) => round(v, 2)) } : {}),
     longestGapMs: round(longestGapMs, 1),
     longestGapEndsAtS: round(longestGapEndsAtS, 1),
-    perSecond: seconds.map((b, s) => {
+    // Array.from, not map: a second without a single completion is a hole in `seconds`.
+    perSecond: Array.from({ length: Math.ceil((end - start) / 1000) }, (_, s) => {
+      const b = seconds[s];
       const stats = summary(b?.latencies ?? []);
       return { second: s, completed: b?.completed ?? 0, ok: b?.ok ?? 0, non2xx: b?.non2xx ?? 0, errors: b?.errors ?? 0, p50Ms: stats.p50, p99Ms: stats.p99, maxMs: stats.max };
     }),
@@ -130,7 +133,7 @@ async function runBurst(job) {
   const latencies = [];
   const cookies = [];
   for (let r = 0; r < job.rounds; r++) {
-    const created = await fetch(`${job.urls[0]}/api/cart`);
+    const created = await fetchAny(job.urls, r, "/api/cart");
     const cookie = sidCookie(created);
     await created.arrayBuffer();
     if (!cookie) throw new Error("GET /api/cart set no sid cookie");
@@ -154,7 +157,7 @@ async function runBurst(job) {
     );
     const wallMs = performance.now() - started;
     for (const response of responses) latencies.push(response.ms);
-    const check = await fetch(`${job.urls[(r + 1) % job.urls.length]}/api/cart`, { headers: { cookie } });
+    const check = await fetchAny(job.urls, r + 1, "/api/cart", { headers: { cookie } });
     const cart = await check.json();
     const finalQuantity = cart.items.find((item) => item.productId === job.productId)?.quantity ?? 0;
     const ok = responses.filter((response) => response.status === 200).length;
@@ -164,6 +167,22 @@ async function runBurst(job) {
     log(`round ${r + 1}/${job.rounds}: ${ok}/${job.concurrency} ok, final quantity ${finalQuantity}, ${Math.round(wallMs)} ms`);
   }
   return { rounds, latencyMs: summary(latencies), cookies };
+}
+
+/** GET from the first node that answers, starting at urls[start]: a node another test killed must not end the run. */
+async function fetchAny(urls, start, path, init) {
+  let lastError;
+  for (let i = 0; i < urls.length; i++) {
+    try {
+      const response = await fetch(`${urls[(start + i) % urls.length]}${path}`, init);
+      if (response.status === 200) return response;
+      await response.arrayBuffer();
+      lastError = new Error(`GET ${path}: ${response.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
 }
 
 function sidCookie(response) {

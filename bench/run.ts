@@ -59,14 +59,14 @@ type PhaseName = (typeof PHASES)[number];
 
 const FULL = {
   store: { ops: 2000, warmup: 200 },
-  http: { sessions: 200, connections: 32, durationS: 15 },
+  http: { sessions: 200, connections: 32, durationS: 15, segments: 3, warmupS: 5 },
   contention: { rounds: 20, concurrency: 16 },
   failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
   growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random" },
 };
 const QUICK: Settings = {
   store: { ops: 300, warmup: 50 },
-  http: { sessions: 200, connections: 32, durationS: 3 },
+  http: { sessions: 200, connections: 32, durationS: 3, segments: 3, warmupS: 2 },
   contention: { rounds: 5, concurrency: 16 },
   failover: { durationS: 15, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 5 }, { node: "db-2", atS: 10 }] },
   growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200, gcOrder: "key" },
@@ -167,7 +167,7 @@ async function main() {
   }
   phases.growth = await phase("growth", args.only, async () => {
     if (state) state = await ensureHealthy(state);
-    const result = await benchGrowth({ url: dbUrl, ...settings.growth });
+    const result = await benchGrowth({ url: dbUrl, allUrls: state ? state.db.map((d) => d.url) : [dbUrl], ...settings.growth });
     result.leftoverBenchRows = await countBenchRows(dbUrl);
     return result;
   });

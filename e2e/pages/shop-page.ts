@@ -14,9 +14,15 @@ export const alice = { email: "alice@example.com", name: "Alice Martin" };
 
 export const items = (count: number) => `${count} ${count === 1 ? "item" : "items"}`;
 
-/** The response of a cart form: a Server Action POST (or, before hydration, the form's plain POST). */
+/**
+ * The answer to a cart form: a Server Action POST (or, before hydration, the form's
+ * plain POST) that succeeded. The form retries a failed post itself, so a 502 from a
+ * dying node is skipped and the retry's answer is the one that counts.
+ */
 function isFormPost(response: Response): boolean {
-  return response.request().method() === "POST" && !new URL(response.url()).pathname.startsWith("/api/");
+  return (
+    response.request().method() === "POST" && !new URL(response.url()).pathname.startsWith("/api/") && response.status() < 500
+  );
 }
 
 export class ShopPage {
@@ -28,8 +34,9 @@ export class ShopPage {
   get errorHeading() {
     return this.page.getByRole("heading", { name: "Something went wrong" });
   }
+  /** The header's "Sign out" (the account page also has "Sign out everywhere"). */
   get signOutButton() {
-    return this.page.getByRole("button", { name: "Sign out" });
+    return this.page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out", exact: true });
   }
   get signInLink() {
     return this.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Sign in" });

@@ -1,5 +1,5 @@
 // Steps several specs share, written as a shopper would do them.
-import { expect } from "@playwright/test";
+import { expect, type APIResponse } from "@playwright/test";
 import { quantityOf, type Product, type ShopPage } from "../pages/shop-page";
 
 /** Browse the catalog, add one product from its card and one from its page, then sign in as alice. */
@@ -47,11 +47,18 @@ export async function keepShopping(
   return servers;
 }
 
-/** Reloads the cart page until `node` serves it (round robin gets there within a few views); fails after `max`. */
-export async function visitCartUntilServedBy(shop: ShopPage, node: string, max = 12): Promise<void> {
-  for (let view = 0; view < max; view++) {
-    await shop.goto("/cart");
-    if (shop.lastServedBy === node) return;
+/**
+ * GETs `path` with the page's cookies until `node` answers (page views also fire
+ * prefetches that move nginx's round robin, so single API requests are used to
+ * reach a given node); fails after `max` requests.
+ */
+export async function requestUntilServedBy(shop: ShopPage, path: string, node: string, max = 12): Promise<APIResponse> {
+  const seen: string[] = [];
+  for (let attempt = 0; attempt < max; attempt++) {
+    const response = await shop.page.request.get(path);
+    const servedBy = response.headers()["x-served-by"] ?? "?";
+    if (servedBy === node) return response;
+    seen.push(`${servedBy}:${response.status()}`);
   }
-  throw new Error(`${node} served none of ${max} page views`);
+  throw new Error(`${node} answered none of ${max} requests to ${path} (${seen.join(", ")})`);
 }

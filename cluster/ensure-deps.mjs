@@ -19,6 +19,8 @@ const debianPackages = [
   { name: "rsync", files: ["/usr/bin/rsync"] },
   { name: "nginx", files: ["/usr/sbin/nginx"] },
   { name: "chromium", files: ["/usr/bin/chromium"] },
+  // Only its `config` command is used: the compose file is validated statically in tests.
+  { name: "docker-compose", files: ["/usr/bin/docker-compose"] },
 ];
 
 /** System services that Debian's postinst scripts may start; we never use them. */
@@ -83,13 +85,19 @@ function mtimeMs(path) {
   }
 }
 
-/** Runs `npm ci` when node_modules is missing or older than package-lock.json. */
+/**
+ * Installs node_modules from package-lock.json when it is missing or older.
+ * `npm install`, not `npm ci`: registries that serve only this platform's
+ * optional binaries (Next's SWC, Tailwind's oxide) leave the other platforms'
+ * entries out of the lock file, and `npm ci` then refuses the lock as out of
+ * sync. With a lock present, `npm install` installs exactly its versions.
+ */
 export function ensureNodeModules() {
   const lock = mtimeMs(join(repoRoot, "package-lock.json"));
   const installed = mtimeMs(join(repoRoot, "node_modules", ".package-lock.json"));
   if (installed !== undefined && (lock === undefined || installed >= lock)) return;
-  log(installed === undefined ? "node_modules missing: npm ci" : "package-lock.json changed: npm ci");
+  log(installed === undefined ? "node_modules missing: npm install" : "package-lock.json changed: npm install");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const status = run(npm, ["ci", "--no-audit", "--no-fund"], { cwd: repoRoot });
-  if (status !== 0) throw new Error("npm ci failed (see above)");
+  const status = run(npm, ["install", "--no-audit", "--no-fund"], { cwd: repoRoot });
+  if (status !== 0) throw new Error("npm install failed (see above)");
 }

@@ -34,7 +34,7 @@ try {
 
 const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
 if (!existsSync(tsx)) {
-  process.stderr.write(`[deps] ${tsx} is missing after npm ci; is tsx in devDependencies?\n`);
+  process.stderr.write(`[deps] ${tsx} is missing after npm install; is tsx in devDependencies?\n`);
   process.exit(1);
 }
 

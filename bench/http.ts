@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Database } from "@/lib/db/database";
 import { SessionStore } from "@/lib/session/store";
-import { killNode, startNode, type Logger } from "../cluster/index";
+import { clusterStatus, killNode, startNode, type Logger } from "../cluster/index";
 import { progress, sleep } from "./lib/progress";
 import { ratio, summarize } from "./lib/stats";
 
@@ -294,6 +294,8 @@ export interface FailoverResult {
   sessions: number;
   mix: string;
   events: FailoverEvent[];
+  /** Killed nodes found running again before the bench restarted them (another user of the cluster). */
+  restartedByOthers: string[];
   completed: number;
   ok: number;
   non2xx: number;
@@ -350,6 +352,10 @@ export async function benchFailover(options: {
   );
   const result = await load;
   await killing;
+  // Someone else (a test run sharing the cluster) may have started a killed node during the window.
+  const status = await clusterStatus();
+  const restartedByOthers = options.kills.map((k) => k.node).filter((name) => status.find((s) => s.name === name)?.pid);
+  if (restartedByOthers.length > 0) progress(`failover: WARNING: ${restartedByOthers.join(", ")} running again before the bench restarted it: the run was disturbed`);
   // Heal in dependency order: the database node first (it rejoins by IST), then the web node.
   for (const kill of [...options.kills].sort((a, b) => (a.node.startsWith("db") ? -1 : b.node.startsWith("db") ? 1 : 0))) {
     const t = Date.now();
@@ -368,6 +374,7 @@ export async function benchFailover(options: {
     sessions: options.cookies.length,
     mix: "50% GET /api/cart, 50% POST /api/cart/items (with Idempotency-Key)",
     events,
+    restartedByOthers,
     completed: result.completed,
     ok: result.ok,
     non2xx: result.non2xx,

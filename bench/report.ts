@@ -149,6 +149,11 @@ export function buildReport(results: BenchResults): Report {
           `| ${label} | ${us(l.store.p50)} / ${us(l.store.p99)} | ${us(l.raw.p50)} / ${us(l.raw.p99)} | ${us(l.prisma.p50)} / ${us(l.prisma.p99)} | **${x(q.storeVsRawP50)}** (${x(q.storeVsRawP99)}) | ${x(q.prismaVsRawP50)} (${x(q.prismaVsRawP99)}) |`,
         );
       }
+      const c = r.cpuUs;
+      lines.push(
+        "",
+        `Where the store's extra time goes (CPU per call, p50, timed in the same loop): SHA-256 of the cookie id ${c.sha256OfId} µs, zod validation of the session data ${c.zodParse} µs (plain JSON.parse ${c.jsonParse} µs), zod-checked serialisation ${c.zodSerialize} µs (plain JSON.stringify ${c.jsonStringify} µs).`,
+      );
       lines.push("", img("store-vs-raw-p50", "store vs raw vs Prisma, p50"), img("store-vs-raw-p99", "store vs raw vs Prisma, p99"));
     } else lines.push(...failed("store", store));
 
@@ -189,6 +194,9 @@ export function buildReport(results: BenchResults): Report {
       lines.push(
         `${f.rate} req/s offered through nginx for ${f.durationS} s (${f.mix}, ${f.sessions} sessions). ${kills}; after the window: ${starts}.`,
         "",
+        ...(f.restartedByOthers.length > 0
+          ? [`- **Disturbed:** ${f.restartedByOthers.join(", ")} was started again by another user of the cluster during the window.`]
+          : []),
         `- ${n(f.ok)} of ${n(f.completed)} responses 2xx; **${f.non2xx} non-2xx, ${f.errors} connection errors/timeouts** (${Object.entries(f.statusCounts).map(([s, c]) => `${s}: ${c}`).join(", ")}).`,
         `- Latency p50 ${ms(f.latencyMs.p50)}, p99 ${ms(f.latencyMs.p99)}, max ${ms(f.maxLatencyMs)}; longest gap without a completed request ${ms(f.longestGapMs, 0)} (ending at ${f.longestGapEndsAtS} s).`,
         "",

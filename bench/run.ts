@@ -191,7 +191,9 @@ async function main() {
   writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
   for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(resultsDir, stamp, `${name}.svg`), svg);
   writeFileSync(join(resultsDir, `${stamp}.md`), report.markdown(stamp));
-  const complete = PHASES.every((p) => phases[p].ok);
+  const disturbed = phases.failover.ok && phases.failover.value.restartedByOthers.length > 0;
+  if (disturbed) progress("the failover phase was disturbed by another user of the cluster: latest/ is left as it was; rerun");
+  const complete = PHASES.every((p) => phases[p].ok) && !disturbed;
   if (!args.quick && complete && args.only.size === PHASES.length && args.gcOrder === "key") {
     rmSync(join(resultsDir, "latest"), { recursive: true, force: true });
     mkdirSync(join(resultsDir, "latest"), { recursive: true });

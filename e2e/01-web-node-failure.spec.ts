@@ -10,7 +10,7 @@ test("killing the web node that served the last page keeps alice signed in with 
   cluster,
 }) => {
   // Killing and restarting a node (a Galera node rejoins by IST) takes a while.
-  test.setTimeout(240_000);
+  test.setTimeout(clusterMode === "compose" ? 600_000 : 240_000);
   const [first, second, third] = catalog;
   await addTwoProductsAndSignIn(shop, [first!, second!]);
 

@@ -14,7 +14,7 @@ test("a web node killed between quick Add to cart clicks shows no error page and
   cluster,
 }) => {
   // Killing and restarting a node (a Galera node rejoins by IST) takes a while.
-  test.setTimeout(240_000);
+  test.setTimeout(clusterMode === "compose" ? 600_000 : 240_000);
   const product = catalog[3]!;
   const { page } = shop;
   await shop.goto(`/products/${product.slug}`);

@@ -11,7 +11,7 @@ test("after the idle timeout the cart is empty, the visitor is signed out, and t
   cluster,
 }) => {
   // Two rolling restarts of the web tier (short timeout, then back to the default).
-  test.setTimeout(360_000);
+  test.setTimeout(clusterMode === "compose" ? 900_000 : 360_000);
   const product = catalog[7]!;
   await cluster.setIdleTimeout(idleTimeoutSeconds);
   try {

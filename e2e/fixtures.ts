@@ -26,6 +26,7 @@ export const test = base.extend<Fixtures>({
       canControl: control.canControl,
       webNodes: () => control.webNodes(),
       dbNodes: () => control.dbNodes(),
+      storageNodes: () => control.storageNodes(),
       primaryDbOf: (webNode) => control.primaryDbOf(webNode),
       servedBy: control.servedBy,
       waitUntilWhole: () => control.waitUntilWhole(),

@@ -26,6 +26,8 @@ export interface ClusterControl {
   webNodes(): string[];
   /** SQL endpoints in order; web-i talks to dbNodes()[(i - 1) % n] first. */
   dbNodes(): string[];
+  /** Nodes that hold the data: the Galera nodes locally (also the SQL nodes), ndbd-N in compose. */
+  storageNodes(): string[];
   /** The SQL endpoint a web node uses first (web-2 → db-2 locally, → mysql-2 in compose). */
   primaryDbOf(webNode: string): string;
   /** SIGKILL: a crash. Returns once the process is gone. */
@@ -95,6 +97,9 @@ class LocalCluster implements ClusterControl {
   }
   dbNodes() {
     return this.state().db.map((node) => node.name);
+  }
+  storageNodes() {
+    return this.dbNodes();
   }
   primaryDbOf(webNode: string) {
     return primaryOf(webNode, this.dbNodes());
@@ -175,9 +180,12 @@ class ComposeCluster implements ClusterControl {
   webNodes() {
     return this.matching(/^web-\d+$/);
   }
-  /** The SQL nodes (mysqld); the NDB data nodes (ndbd-N) can be killed by name too. */
+  /** The SQL nodes (mysqld); storageNodes() are the NDB data nodes. */
   dbNodes() {
     return this.matching(/^mysql-\d+$/);
+  }
+  storageNodes() {
+    return this.matching(/^ndbd-\d+$/);
   }
   primaryDbOf(webNode: string) {
     return primaryOf(webNode, this.dbNodes());
@@ -238,6 +246,9 @@ class ExternalShop implements ClusterControl {
     return [];
   }
   dbNodes() {
+    return [];
+  }
+  storageNodes() {
     return [];
   }
   primaryDbOf(): string {

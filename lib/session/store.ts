@@ -129,7 +129,11 @@ export class SessionStore {
 
   constructor(options: StoreOptions) {
     this.db = options.db;
-    this.config = options.config;
+    // A touch must come well within the idle timeout, or a visitor who only reads would time out.
+    this.config = {
+      ...options.config,
+      touchIntervalMs: Math.min(options.config.touchIntervalMs, Math.floor(options.config.idleTimeoutMs / 2)),
+    };
     this.nodeName = options.nodeName;
     this.log = options.log;
     this.now = options.now ?? Date.now;

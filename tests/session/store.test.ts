@@ -134,6 +134,20 @@ describe("lazy writes", () => {
     expect(writes(h.statements)[0]).toMatch(/^UPDATE php_session SET last_updated/);
   });
 
+  it("with an idle timeout shorter than the touch interval, reading still keeps the session alive", async () => {
+    const clock = new Clock();
+    const db = harness().db;
+    const store = new SessionStore({
+      db, nodeName: "test", now: clock.now,
+      config: { idleTimeoutMs: 10_000, absoluteTimeoutMs: 3_600_000, touchIntervalMs: 60_000 },
+    });
+    const { id } = await store.create();
+    for (let i = 0; i < 6; i++) {
+      clock.advance(6_000);
+      expect((await store.load(id)).status).toBe("active");
+    }
+  });
+
   it("a change that changes nothing issues no UPDATE", async () => {
     const h = harness();
     const { id } = await h.store.create();

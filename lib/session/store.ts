@@ -151,8 +151,9 @@ export class SessionStore {
       await this.guard("expire", () => this.db.query("DELETE FROM php_session WHERE session_id = ? AND version = ?", [key, row.version]));
       return { status: "expired" };
     }
-    let record = this.toRecord(key, row);
-    if (!parseSessionData(row.session_data).ok) {
+    const parsed = parseSessionData(row.session_data);
+    let record = this.toRecord(key, row, parsed.data);
+    if (!parsed.ok) {
       // Reset corrupt data now, so every node sees the same (empty) state.
       const reset = await this.change(id, (data) => ({ data, result: null }));
       if (reset.status === "changed" || reset.status === "unchanged") record = reset.session;

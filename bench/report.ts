@@ -51,14 +51,14 @@ export function buildReport(results: BenchResults): Report {
     });
     charts["http-latency"] = barChart({
       title: "HTTP latency: nginx over 3 web nodes vs one node direct",
-      subtitle: `${http.value.connections} connections; bar = p50, whisker = p99 (2xx responses)`,
-      categories: requests,
+      subtitle: `${http.value.connections} connections; 2xx responses`,
+      categories: requests.flatMap((req) => [`${req.split(" ")[0]} p50`, `${req.split(" ")[0]} p99`]),
       series: targets.map((target) => ({
         name: target,
-        values: requests.map((req) => get(req, target).latencyMs.p50),
-        whiskers: requests.map((req) => get(req, target).latencyMs.p99),
+        values: requests.flatMap((req) => [get(req, target).latencyMs.p50, get(req, target).latencyMs.p99]),
       })),
       yLabel: "ms per request",
+      format: (v) => `${Math.round(v)}`,
     });
   }
   if (failover.ok) {

@@ -4,14 +4,15 @@
 //   npm run bench -- --quick           short durations, 20k rows instead of 1M (development)
 //   npm run bench -- --only store,growth --db-url mariadb://…   database phases against any server
 //   npm run bench -- --only growth --gc-order random               GC in random key order (slow, realistic)
+//   npm run bench -- --render bench/results/<timestamp>.json       rebuild its charts and summary
 //
 // Phases: store (store vs raw driver vs Prisma), http (nginx vs one node),
 // contention (same-session adds over all nodes), failover (kill web-2 and db-2
 // under load), growth (1k vs 1M rows, GC of 1M expired rows). Writes
 // bench/results/<timestamp>.{json,md} and <timestamp>/*.svg; a full run also
 // refreshes bench/results/latest.{json,md} and latest/*.svg.
-import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clusterStatus, clusterUp, type ClusterState, type Logger } from "../cluster/index";
 import { benchGrowth, countBenchRows, type GrowthResult } from "./growth";
@@ -116,7 +117,21 @@ async function phase<T>(name: PhaseName, selected: Set<PhaseName>, run: () => Pr
   }
 }
 
+/** `--render <results.json>`: rebuild the charts and summary of an earlier run (after changing report.ts). */
+function render(file: string): void {
+  const results = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  const stamp = basename(file, ".json");
+  const report = buildReport(results);
+  const dir = join(dirname(file), stamp);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(dir, `${name}.svg`), svg);
+  writeFileSync(join(dirname(file), `${stamp}.md`), report.markdown(stamp));
+  progress(`rendered ${Object.keys(report.charts).length} charts in ${dir} and ${stamp}.md`);
+}
+
 async function main() {
+  const renderIndex = process.argv.indexOf("--render");
+  if (renderIndex >= 0) return render(process.argv[renderIndex + 1]);
   const args = parseArgs(process.argv.slice(2));
   const base = args.quick ? QUICK : FULL;
   const settings: Settings = { ...base, growth: { ...base.growth, gcOrder: args.gcOrder } };

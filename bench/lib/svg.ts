@@ -1,6 +1,5 @@
-// Hand-written SVG charts for the benchmark results: grouped bars (with an
-// optional whisker, e.g. p50 bar + p99 whisker) and line charts with marked
-// events. Plain SVG 1.1 with a white background and system fonts, so the files
+// Hand-written SVG charts for the benchmark results: grouped bars with their
+// values printed on top, and line charts with marked events. Plain SVG 1.1 with a white background and system fonts, so the files
 // render the same on GitHub (light or dark theme) and in any browser.
 
 export const PALETTE = ["#2563eb", "#f97316", "#16a34a", "#9333ea", "#dc2626", "#0891b2"];
@@ -13,8 +12,6 @@ const MARGIN = { top: 88, right: 24, bottom: 64, left: 72 };
 export interface BarSeries {
   name: string;
   values: number[];
-  /** Optional upper whisker per value (drawn as a thin line with a cap). */
-  whiskers?: number[];
 }
 
 export interface BarChartOptions {
@@ -53,10 +50,7 @@ export interface LineChartOptions {
 export function barChart(options: BarChartOptions): string {
   const format = options.format ?? ((v: number) => formatNumber(v));
   const plot = plotArea();
-  const top = Math.max(
-    ...options.series.flatMap((s) => s.values.map((v, i) => Math.max(v, s.whiskers?.[i] ?? 0))),
-    0,
-  );
+  const top = Math.max(...options.series.flatMap((s) => s.values.filter(Number.isFinite)), 0);
   const ticks = niceTicks(0, top * 1.12 || 1);
   const yMax = ticks[ticks.length - 1];
   const y = (v: number) => plot.y + plot.height - (v / yMax) * plot.height;
@@ -73,16 +67,7 @@ export function barChart(options: BarChartOptions): string {
       parts.push(
         `<rect x="${f(x + 2)}" y="${f(y(value))}" width="${f(barWidth - 4)}" height="${f(plot.y + plot.height - y(value))}" fill="${color}" rx="2"/>`,
       );
-      const whisker = series.whiskers?.[ci];
-      let labelY = y(value) - 5;
-      if (whisker !== undefined && Number.isFinite(whisker) && whisker > value) {
-        const cx = x + barWidth / 2;
-        parts.push(
-          `<line x1="${f(cx)}" y1="${f(y(value))}" x2="${f(cx)}" y2="${f(y(whisker))}" stroke="#334155" stroke-width="1.5"/>`,
-          `<line x1="${f(cx - 6)}" y1="${f(y(whisker))}" x2="${f(cx + 6)}" y2="${f(y(whisker))}" stroke="#334155" stroke-width="1.5"/>`,
-        );
-        labelY = Math.min(labelY, y(whisker) - 5);
-      }
+      const labelY = y(value) - 5;
       parts.push(text(x + barWidth / 2, labelY, format(value), { size: 11, anchor: "middle", fill: "#1e293b" }));
     });
     parts.push(text(plot.x + ci * groupWidth + groupWidth / 2, plot.y + plot.height + 20, category, { size: 13, anchor: "middle" }));

@@ -30,7 +30,10 @@ export interface Endpoint {
   name: string;
   url: string;
   pool: mariadb.Pool;
+  /** Skipped until then, after a failure. */
   downUntil: number;
+  /** After downUntil, one request at a time probes the endpoint; the others keep skipping it. */
+  probing: boolean;
 }
 
 export class Database {
@@ -46,20 +49,30 @@ export class Database {
     this.onStatement = options.onStatement;
     this.endpoints = options.urls.map((url) => {
       const config = poolConfigFromUrl(url, options.poolSize ?? 10);
-      return { name: `${config.host}:${config.port}`, url, pool: mariadb.createPool(config), downUntil: 0 };
+      return { name: `${config.host}:${config.port}`, url, pool: mariadb.createPool(config), downUntil: 0, probing: false };
     });
   }
 
-  /** Endpoints to try, in order: live ones first, then (as a last resort) the ones marked down. */
+  /**
+   * Endpoints to try, in order: live ones first, then (as a last resort) the
+   * ones marked down. An endpoint whose down time is over but that is being
+   * probed by another request counts as down, so a dead node costs one
+   * request a connect attempt, not every request in flight.
+   */
   private candidates(): Endpoint[] {
     const now = Date.now();
-    const live = this.endpoints.filter((e) => e.downUntil <= now);
-    const down = this.endpoints.filter((e) => e.downUntil > now);
-    return [...live, ...down];
+    const isLive = (e: Endpoint) => e.downUntil <= now && !(e.downUntil > 0 && e.probing);
+    return [...this.endpoints.filter(isLive), ...this.endpoints.filter((e) => !isLive(e))];
   }
 
   markDown(endpoint: Endpoint): void {
     endpoint.downUntil = Date.now() + this.downForMs;
+    endpoint.probing = false;
+  }
+
+  private markUp(endpoint: Endpoint): void {
+    endpoint.downUntil = 0;
+    endpoint.probing = false;
   }
 
   /** The endpoint that new work goes to now. */
@@ -75,6 +88,8 @@ export class Database {
     let lastError: unknown;
     for (const endpoint of this.candidates()) {
       let conn: Connection;
+      const recovering = endpoint.downUntil > 0;
+      if (recovering) endpoint.probing = true;
       try {
         conn = await endpoint.pool.getConnection();
       } catch (error) {
@@ -82,6 +97,7 @@ export class Database {
         this.markDown(endpoint);
         continue;
       }
+      if (recovering) this.markUp(endpoint);
       let broken = false;
       try {
         return await work(conn, endpoint);

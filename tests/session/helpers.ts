@@ -45,7 +45,9 @@ export function harness(options: { url?: string; clock?: Clock; changeAttempts?:
   return { db, store, clock, statements, warnings };
 }
 
+/** Close every pool, after removing the rows these tests wrote (they all carry last_node = "test"). */
 export async function closeAll() {
+  await opened[0]?.query("DELETE FROM php_session WHERE last_node IN ('test', 'gc-test')").catch(() => undefined);
   await Promise.all(opened.splice(0).map((db) => db.end()));
 }
 

@@ -179,7 +179,8 @@ function isNodeNotReady(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { errno?: number }).errno === 1047;
 }
 
-export function poolConfigFromUrl(url: string, connectionLimit: number): mariadb.PoolConfig {
+/** Where and how to connect, from a mariadb://user:password@host:port/database URL. */
+export function connectionConfigFromUrl(url: string): mariadb.ConnectionConfig {
   const parsed = new URL(url);
   return {
     host: parsed.hostname,
@@ -187,18 +188,24 @@ export function poolConfigFromUrl(url: string, connectionLimit: number): mariadb
     user: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database: parsed.pathname.replace(/^\//, ""),
-    connectionLimit,
     // A dead endpoint must cost milliseconds, not a minute: fail fast, fail over.
     connectTimeout: 1000,
-    acquireTimeout: 1500,
-    socketTimeout: 15000,
-    idleTimeout: 60,
-    minimumIdle: 1,
     timezone: "Z",
     bigIntAsNumber: true,
     insertIdAsNumber: true,
     decimalAsNumber: true,
     allowPublicKeyRetrieval: parsed.searchParams.get("allowPublicKeyRetrieval") === "true",
     prepareCacheLength: 64,
+  };
+}
+
+export function poolConfigFromUrl(url: string, connectionLimit: number): mariadb.PoolConfig {
+  return {
+    ...connectionConfigFromUrl(url),
+    connectionLimit,
+    acquireTimeout: 1500,
+    socketTimeout: 15000,
+    idleTimeout: 60,
+    minimumIdle: 1,
   };
 }

@@ -1,16 +1,10 @@
-// The cart as the UI receives it from lib/cart/service (getCart); kept structural so
-// client components don't import a server-only module for its types.
-export type CartLine = {
-  productId: number;
-  slug: string;
-  name: string;
-  imagePath: string;
-  quantity: number;
-  unitPriceCents: number;
-  lineTotalCents: number;
-};
+// The cart as the UI receives it from lib/cart/service (getCart). Type-only
+// imports are erased at build time, so client components never load the
+// server-only module itself.
+import type { CartLineView, CartView } from "@/lib/cart/service";
 
-export type Cart = { items: CartLine[]; totalQuantity: number; subtotalCents: number };
+export type Cart = CartView;
+export type CartLine = CartLineView;
 
 export type CartChange = { productId: number; quantity: number };
 

@@ -1,13 +1,6 @@
-// A product as the UI receives it from lib/catalog/queries.
-export type Product = {
-  id: number;
-  slug: string;
-  name: string;
-  description: string;
-  category: string;
-  priceCents: number;
-  imagePath: string;
-};
+// A product as the UI receives it from lib/catalog/queries (a type-only
+// re-export, erased at build time: no server-only code reaches the client).
+export type { Product } from "@/lib/catalog/queries";
 
 export function categorySlug(category: string): string {
   return category.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");

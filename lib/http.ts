@@ -5,6 +5,7 @@
 import "server-only";
 import type { z } from "zod";
 import { isRetryableDbError } from "@/lib/db/errors";
+import { env } from "@/lib/env";
 import { AppError, ERROR_STATUS, UNAVAILABLE_MESSAGE, type ErrorCode, type Failure } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { SessionStoreUnavailableError } from "@/lib/session";
@@ -84,8 +85,7 @@ export function assertSameOrigin(request: Request): void {
 function allowedOrigins(request: Request): Set<string> {
   const allowed = new Set<string>();
   const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  const trustProxy = process.env.TRUST_PROXY === "1" || process.env.TRUST_PROXY === "true";
-  const proto = (trustProxy && request.headers.get("x-forwarded-proto")) || new URL(request.url).protocol.replace(":", "");
+  const proto = (env().TRUST_PROXY && request.headers.get("x-forwarded-proto")) || new URL(request.url).protocol.replace(":", "");
   if (host) allowed.add(`${proto}://${host}`);
   if (process.env.NEXTAUTH_URL) allowed.add(new URL(process.env.NEXTAUTH_URL).origin);
   return allowed;

@@ -14,6 +14,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import type { Transaction } from "@/lib/db/database";
+import { isForwardedHttps, sessionCookieName, sessionCookieOptions } from "./cookie";
 import { emptySessionData, type SessionData } from "./data";
 import { type ChangeResult, type LoadResult, type Mutation, type SessionRecord } from "./store";
 import { sessionStore } from "./instance";
@@ -21,8 +22,6 @@ import { sessionStore } from "./instance";
 export { SessionStoreUnavailableError } from "./store";
 export type { SessionData } from "./data";
 
-export const SESSION_COOKIE = "sid";
-export const SECURE_SESSION_COOKIE = "__Host-sid";
 
 export interface CurrentSession {
   status: "active" | "absent" | "unknown" | "expired";
@@ -31,32 +30,17 @@ export interface CurrentSession {
   userId: number | null;
 }
 
-/** Over HTTPS (as told by a trusted proxy) the cookie is Secure and named __Host-sid. */
 async function isHttps(): Promise<boolean> {
-  const h = await headers();
-  if (process.env.TRUST_PROXY === "1" || process.env.TRUST_PROXY === "true") {
-    return h.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
-  }
-  return false;
-}
-
-async function cookieName(): Promise<string> {
-  return (await isHttps()) ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+  return isForwardedHttps(await headers());
 }
 
 async function readId(): Promise<string | undefined> {
-  return (await cookies()).get(await cookieName())?.value;
+  return (await cookies()).get(sessionCookieName(await isHttps()))?.value;
 }
 
 async function writeCookie(id: string): Promise<void> {
   const secure = await isHttps();
-  (await cookies()).set(secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE, id, {
-    httpOnly: true,
-    sameSite: "lax",
-    path: "/",
-    secure,
-    maxAge: Math.floor(sessionStore().absoluteTimeoutMs / 1000),
-  });
+  (await cookies()).set(sessionCookieName(secure), id, sessionCookieOptions(secure, sessionStore().absoluteTimeoutMs));
 }
 
 function toCurrent(result: LoadResult): CurrentSession {
@@ -139,7 +123,7 @@ export async function rotateSession(options: { userId: number | null; keepData: 
 export async function destroySession(): Promise<void> {
   const id = await readId();
   if (id) await sessionStore().store.destroy(id);
-  (await cookies()).delete(await cookieName());
+  (await cookies()).delete(sessionCookieName(await isHttps()));
 }
 
 export async function endSessionsByUserId(userId: number): Promise<number> {

@@ -5,13 +5,8 @@
 // API clients, assets and prefetches never create rows here.
 import "server-only";
 import type { NextRequest, NextResponse } from "next/server";
-import { SECURE_SESSION_COOKIE, SESSION_COOKIE } from "./index";
+import { isForwardedHttps, sessionCookieName, sessionCookieOptions } from "./cookie";
 import { sessionStore } from "./instance";
-
-function isHttps(request: NextRequest): boolean {
-  const trust = process.env.TRUST_PROXY === "1" || process.env.TRUST_PROXY === "true";
-  return trust && request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
-}
 
 function isPageNavigation(request: NextRequest): boolean {
   if (request.method !== "GET") return false;
@@ -28,15 +23,13 @@ function isPageNavigation(request: NextRequest): boolean {
 export async function startSessionOnNavigation(
   request: NextRequest,
 ): Promise<((response: NextResponse) => void) | null> {
-  const secure = isHttps(request);
-  const name = secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+  const secure = isForwardedHttps(request.headers);
+  const name = sessionCookieName(secure);
   if (!isPageNavigation(request) || request.cookies.has(name)) return null;
   const { store, absoluteTimeoutMs } = sessionStore();
   const { id } = await store.create();
   request.cookies.set(name, id);
   return (response) => {
-    response.cookies.set(name, id, {
-      httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: Math.floor(absoluteTimeoutMs / 1000),
-    });
+    response.cookies.set(name, id, sessionCookieOptions(secure, absoluteTimeoutMs));
   };
 }

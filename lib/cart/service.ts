@@ -29,10 +29,13 @@ export interface CartView {
 
 export type CartResult = { ok: true; cart: CartView } | Failure<"invalid" | "not_found" | "limit" | "unavailable">;
 
+/** A client's Idempotency-Key: a retried request carrying it applies once per session. */
+export const idempotencyKeySchema = z.string().min(8).max(64).regex(/^[\w.:-]+$/);
+
 export const cartItemAddSchema = z.object({
   productId: z.coerce.number().int().positive(),
   quantity: z.coerce.number().int().min(1).max(CART_MAX_QUANTITY),
-  idempotencyKey: z.string().min(8).max(64).regex(/^[\w.:-]+$/).optional(),
+  idempotencyKey: idempotencyKeySchema.optional(),
 });
 
 export const cartItemSetSchema = z.object({

@@ -284,8 +284,7 @@ export class SessionStore {
 
   /** destroy(): the id stops working everywhere. */
   async destroy(id: string): Promise<void> {
-    if (!isWellFormedSessionId(id)) return;
-    await this.guard("destroy", () => this.db.query("DELETE FROM php_session WHERE session_id = ?", [sessionKey(id)]));
+    if (isWellFormedSessionId(id)) await this.destroyByKey(sessionKey(id));
   }
 
   /** End one session by its stored key (operators see keys, never ids). */

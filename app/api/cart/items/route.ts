@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { toApiCart } from "@/lib/cart/api";
-import { addCartItem } from "@/lib/cart/service";
+import { addCartItem, idempotencyKeySchema } from "@/lib/cart/service";
 import { AppError } from "@/lib/errors";
 import { assertSameOrigin, failureResponse, json, readJson, route } from "@/lib/http";
 
@@ -8,8 +8,6 @@ const cartItemPostSchema = z.object({
   productId: z.number().int().positive(),
   quantity: z.number().int().min(1).max(99),
 });
-
-const idempotencyKeySchema = z.string().min(8).max(64).regex(/^[\w.:-]+$/);
 
 /** Add to a cart line. `Idempotency-Key` makes a retried request apply once per session. */
 export const POST = route(async (request: Request) => {

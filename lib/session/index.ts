@@ -15,7 +15,8 @@ import { cookies, headers } from "next/headers";
 import { cache } from "react";
 import type { Transaction } from "@/lib/db/database";
 import { isForwardedHttps, sessionCookieName, sessionCookieOptions } from "./cookie";
-import { emptySessionData, type SessionData } from "./data";
+import { emptySessionData, rememberOp, type SessionData } from "./data";
+import { newOpId } from "./ids";
 import { type ChangeResult, type LoadResult, type Mutation, type SessionRecord } from "./store";
 import { sessionStore } from "./instance";
 
@@ -83,10 +84,10 @@ export async function changeSession<R>(
   const empty = emptySessionData();
   const first = mutate(empty);
   if (first.data === empty) return { result: first.result, session: null, duplicate: false };
-  const created = await store.create();
+  // A new row born with the change applied (and its op id remembered): one INSERT, not INSERT + UPDATE.
+  const created = await store.create({ data: rememberOp(first.data, options.opId ?? newOpId()) });
   await writeCookie(created.id);
-  const changed = await store.change(created.id, mutate, options);
-  return settle(changed) ?? { result: first.result, session: null, duplicate: false };
+  return { result: first.result, session: created.session, duplicate: false };
 }
 
 function settle<R>(changed: ChangeResult<R>) {

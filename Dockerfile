@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # The shop's web node image (target `runner`) and its one-shot migrator (target
 # `migrate`), both used by docker-compose.cluster.yml. Stages:
-#   deps    npm install from the lock file (postinstall runs prisma/generate.mjs: offline, no engines)
+#   deps    npm ci from the lock file (postinstall runs prisma/generate.mjs: offline, no engines)
 #   build   next build -> .next/standalone (+ static assets, see package.json "build")
 #   runner  node server.js as the unprivileged `node` user, port 3000
 #   migrate full node_modules + sources: npm run db:migrate && npm run db:seed
@@ -16,13 +16,12 @@ WORKDIR /app
 ENV NEXT_TELEMETRY_DISABLED=1
 
 FROM base AS deps
-# Only what `npm install` and its postinstall (prisma generate) read, so source edits
+# Only what `npm ci` and its postinstall (prisma generate) read, so source edits
 # do not invalidate the dependency layer.
 COPY package.json package-lock.json prisma.config.ts ./
 COPY prisma ./prisma
-# npm install, not npm ci: the lock was written against a registry that serves only
-# linux-x64 optional binaries, so npm ci would call it out of sync (cluster/ensure-deps.mjs).
-RUN npm install --no-audit --no-fund
+# The lock is complete (every platform's optional binaries), so npm ci installs it exactly.
+RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY . .

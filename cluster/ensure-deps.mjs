@@ -86,18 +86,17 @@ function mtimeMs(path) {
 }
 
 /**
- * Installs node_modules from package-lock.json when it is missing or older.
- * `npm install`, not `npm ci`: registries that serve only this platform's
- * optional binaries (Next's SWC, Tailwind's oxide) leave the other platforms'
- * entries out of the lock file, and `npm ci` then refuses the lock as out of
- * sync. With a lock present, `npm install` installs exactly its versions.
+ * Installs node_modules with `npm ci` when they are missing or older than the
+ * lock file. The lock is complete (every platform's optional binaries, as the
+ * registry now serves them), so `npm ci` installs exactly it and never
+ * rewrites it: the tree stays clean.
  */
 export function ensureNodeModules() {
   const lock = mtimeMs(join(repoRoot, "package-lock.json"));
   const installed = mtimeMs(join(repoRoot, "node_modules", ".package-lock.json"));
   if (installed !== undefined && (lock === undefined || installed >= lock)) return;
-  log(installed === undefined ? "node_modules missing: npm install" : "package-lock.json changed: npm install");
+  log(installed === undefined ? "node_modules missing: npm ci" : "package-lock.json changed: npm ci");
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-  const status = run(npm, ["install", "--no-audit", "--no-fund"], { cwd: repoRoot });
-  if (status !== 0) throw new Error("npm install failed (see above)");
+  const status = run(npm, ["ci", "--no-audit", "--no-fund"], { cwd: repoRoot });
+  if (status !== 0) throw new Error("npm ci failed (see above)");
 }

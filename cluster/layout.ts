@@ -18,15 +18,21 @@ export const paths = {
   dbDir: (name: string) => join(clusterDir, name),
 };
 
+/**
+ * SHOPCLUSTER_PORT_OFFSET shifts every default port, so a second checkout
+ * (a git worktree, say) can run its own cluster beside this one.
+ */
+const portOffset = Number.parseInt(process.env.SHOPCLUSTER_PORT_OFFSET ?? "0", 10) || 0;
+
 export const defaults = {
   web: 3,
   db: 3,
-  lbPort: 8080,
-  webBasePort: 3001,
-  dbBasePort: 3311,
-  gcommBasePort: 4511,
-  istBasePort: 4521,
-  sstBasePort: 4531,
+  lbPort: 8080 + portOffset,
+  webBasePort: 3001 + portOffset,
+  dbBasePort: 3311 + portOffset,
+  gcommBasePort: 4511 + portOffset,
+  istBasePort: 4521 + portOffset,
+  sstBasePort: 4531 + portOffset,
 };
 
 export const binaries = {

@@ -24,6 +24,10 @@ export default defineConfig({
         },
       },
       {
+        // The session store packed and installed like a user would (no database needed).
+        test: { name: "package", include: ["tests/package/**/*.test.ts"], environment: "node", testTimeout: 300_000 },
+      },
+      {
         resolve: { alias },
         test: {
           name: "integration",

@@ -12,13 +12,16 @@ import nextTypescript from "eslint-config-next/typescript";
  * that resolves to a file under `dir` must resolve to one of `entryPoints`.
  * Checked on resolved paths, so `@/lib/session/store` and `../session/store` alike.
  */
-const encapsulatedDirs = [{ dir: "lib/session", entryPoints: ["index.ts"] }];
+// lib/session/: index.ts for everything server-side; data.ts is the shop's session data schema (pure, usable anywhere).
+const encapsulatedDirs = [{ dir: "lib/session", entryPoints: ["index.ts", "data.ts"] }];
 
 /**
  * Workspace packages (packages/<name>/) and the specifiers the shop may import
  * them by. Add a package with one line: name → its public entry points.
  */
-const packageEntryPoints = {};
+const packageEntryPoints = {
+  "@shopcluster/session-store": ["@shopcluster/session-store", "@shopcluster/session-store/mariadb", "@shopcluster/session-store/next"],
+};
 
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -59,6 +62,8 @@ export default defineConfig([
     "bench/results/**",
     "public/**",
     "next-env.d.ts",
+    "packages/*/dist/**",
+    "packages/*/example/out/**",
   ]),
   ...nextVitals,
   ...nextTypescript,

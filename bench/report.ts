@@ -264,7 +264,7 @@ export function buildReport(results: BenchResults): Report {
     if (growth.ok) {
       const g = growth.value;
       lines.push(
-        `${n(g.fill.rows)} more expired rows (${n(g.large.tableRows)} in all) of ~${g.fillerBytesPerRow} bytes of session data inserted in ${g.fill.seconds} s (${n(g.fill.rowsPerSecond)} rows/s), ${g.liveSessions} live sessions read at random.`,
+        `${n(g.fill.rows)} more expired rows (${n(g.large.tableRows)} in all) of ~${g.fillerBytesPerRow} bytes of session data inserted in ${g.fill.seconds} s (${n(g.fill.rowsPerSecond)} rows/s), ${g.liveSessions} live sessions read at random. InnoDB buffer pool ${g.bufferPoolMiB ?? "?"} MiB per node. Reads measured after the nodes had applied the fill and flushed it (waited ${g.settle?.large.seconds ?? "?"} s for the large table${g.settle && !g.settle.large.settled ? ", **not settled** within the limit" : ""}): a table that grew over hours carries no backlog of a million fresh inserts.`,
         "",
         "| table rows | live read p50 / p99 (store.load) | random row by key p50 / p99 (raw) |",
         "|---|---|---|",

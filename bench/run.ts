@@ -72,7 +72,7 @@ const FULL = {
   sweep: { steps: [16, 100, 250, 500, 1000, 1500, 2000], durationS: 15 },
   contention: { rounds: 20, concurrency: 16 },
   failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
-  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random" },
+  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random", settleMaxS: 90 },
 };
 const QUICK: Settings = {
   store: { ops: 300, warmup: 50 },
@@ -80,7 +80,7 @@ const QUICK: Settings = {
   sweep: { steps: [16, 250, 1000, 2000], durationS: 4 },
   contention: { rounds: 5, concurrency: 16 },
   failover: { durationS: 15, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 5 }, { node: "db-2", atS: 10 }] },
-  growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200, gcOrder: "key" },
+  growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200, gcOrder: "key", settleMaxS: 20 },
 };
 type Settings = typeof FULL;
 

@@ -69,10 +69,10 @@ const FULL = {
   store: { ops: 2000, warmup: 200 },
   // The load shape: wrk, 1 thread, 16 connections, 10 s, 200 sessions.
   http: { sessions: 200, connections: 16, durationS: 10, warmupS: 2 },
-  sweep: { steps: [16, 100, 250, 500, 1000, 1500, 2000], durationS: 15 },
+  sweep: { steps: [16, 250, 500, 1000, 1500, 2000], durationS: 15 },
   contention: { rounds: 20, concurrency: 16 },
   failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
-  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random", settleMaxS: 90 },
+  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random", settleMaxS: 60 },
 };
 const QUICK: Settings = {
   store: { ops: 300, warmup: 50 },

@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   limit: 422,
   empty_cart: 422,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500,
 } as const;

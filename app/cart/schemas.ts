@@ -2,10 +2,17 @@
 // A "use server" module may only export async functions, so they live beside it here.
 import { z } from "zod";
 
-const productId = z.coerce
-  .number({ error: "Choose a product." })
-  .int("Choose a product.")
-  .positive("Choose a product.");
+/**
+ * A form field holding a plain decimal integer ("4", not "0x4", " 4e0 " or "4.0"),
+ * then the number. z.coerce would accept anything Number() does.
+ */
+const decimalInteger = (message: string) =>
+  z.union([z.string(), z.number()], { error: message })
+    .transform((value) => String(value))
+    .pipe(z.string().regex(/^(0|[1-9]\d{0,8})$/, message))
+    .transform(Number);
+
+const productId = decimalInteger("Choose a product.").pipe(z.number().positive("Choose a product."));
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
@@ -13,7 +20,7 @@ export const cartItemAddSchema = z.object({
   productId,
   quantity: z.preprocess(
     emptyToUndefined,
-    z.coerce.number().int().min(1, "Choose at least 1.").max(99, "You can add at most 99 at a time.").default(1),
+    decimalInteger("Enter a whole number.").pipe(z.number().min(1, "Choose at least 1.").max(99, "You can add at most 99 at a time.")).default(1),
   ),
   idempotencyKey: z.preprocess(
     emptyToUndefined,
@@ -23,7 +30,7 @@ export const cartItemAddSchema = z.object({
 
 export const cartItemUpdateSchema = z.object({
   productId,
-  quantity: z.coerce.number().int().min(0, "Quantity can't be negative.").max(99, "At most 99 per product."),
+  quantity: decimalInteger("Enter a whole number.").pipe(z.number().min(0, "Quantity can't be negative.").max(99, "At most 99 per product.")),
 });
 
 export const cartItemRemoveSchema = z.object({ productId });

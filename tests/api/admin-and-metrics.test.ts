@@ -98,8 +98,10 @@ describe("metrics", () => {
 
   it("parse as Prometheus text and move when requests are made", async () => {
     const webNode = inject("webUrls")[0] ?? baseUrl();
+    // Metrics are for operators: scrape as the admin (or with METRICS_TOKEN, see tests/hostile).
+    const admin = await signedIn("admin@example.com");
     const scrape = async () => {
-      const response = await fetch(new URL("/api/metrics", webNode));
+      const response = await fetch(new URL("/api/metrics", webNode), { headers: { cookie: admin.cookieHeader() } });
       expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
       return parse(await response.text());
     };

@@ -1,4 +1,4 @@
-// Runs before page requests on every web node: refuses cross-site and
+// Runs before page requests on every web node: refuses malformed paths, cross-site and
 // malformed POSTs to pages (Server Actions) with a 4xx before Next.js decodes
 // them (lib/server-action-guard.ts), gives each page a fresh CSP nonce
 // (lib/security-headers.ts), and starts a session on a visitor's first page
@@ -12,7 +12,22 @@ import { checkPagePost } from "@/lib/server-action-guard";
 import { STRICT_TRANSPORT_SECURITY, contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 import { startSessionOnNavigation } from "@/lib/session/proxy";
 
+/** A path whose percent-encoding is not UTF-8 makes Next's router throw (a 500); it is the client's mistake. */
+function hasMalformedPath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 export async function proxy(request: NextRequest) {
+  if (hasMalformedPath(request.nextUrl.pathname)) {
+    return NextResponse.json({ error: { code: "invalid", message: "The address is not valid." } }, { status: 400 });
+  }
+  // API routes check their own input (lib/http.ts); only the path check above applies to them.
+  if (request.nextUrl.pathname.startsWith("/api/")) return NextResponse.next();
   if (request.method !== "GET" && request.method !== "HEAD") {
     const refusal = await checkPagePost(request, crossSiteReason(request));
     if (refusal) {
@@ -43,7 +58,7 @@ export async function proxy(request: NextRequest) {
   return response;
 }
 
-// Pages only: API routes, Next's assets and static files never start sessions.
+// Pages and API routes (the path check); Next's assets and static files are left alone.
 export const config = {
-  matcher: ["/((?!api/|_next/|products/.+\\.svg$|favicon\\.svg$|icon\\.svg$).*)"],
+  matcher: ["/((?!_next/|products/.+\\.svg$|favicon\\.svg$|icon\\.svg$).*)"],
 };

@@ -15,7 +15,7 @@ export default defineConfig({
         resolve: { alias: { "@": root } },
         test: {
           name: "integration",
-          include: ["tests/session/**/*.test.ts", "tests/api/**/*.test.ts", "tests/compose/**/*.test.ts", "tests/cluster/**/*.test.ts"],
+          include: ["tests/session/**/*.test.ts", "tests/api/**/*.test.ts", "tests/compose/**/*.test.ts", "tests/cluster/**/*.test.ts", "tests/hostile/**/*.test.ts"],
           environment: "node",
           // One real cluster is shared, and some tests kill its nodes: run files one at a time.
           fileParallelism: false,

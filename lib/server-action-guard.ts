@@ -15,7 +15,7 @@ const invalid = (message: string): GuardRefusal => ({ status: 400, code: "invali
 
 /** Inline values React's encodeReply writes for a string-bodied reply; any other "$…" refers to a part that is not there. */
 const INLINE_REFERENCE = /^\$(?:\$.*|undefined|NaN|Infinity|-Infinity|-0|D.*|n-?\d+)$/s;
-/** A "$X<hex>" reference to another part of a multipart reply ($K1 = form data fields "1_…", $Q2 = part "2", …). */
+/** A "$X<hex>" reference to another part of a multipart reply ($K1 = form data fields "_1_…", $Q2 = part "2", …). */
 const PART_REFERENCE = /^\$[A-Za-z@]?([0-9a-f]+)(?::.*)?$/s;
 
 function stringsIn(value: unknown, out: string[] = []): string[] {
@@ -48,7 +48,8 @@ export function checkMultipartReply(form: FormData): GuardRefusal | null {
   const names = new Set<string>();
   for (const name of form.keys()) names.add(name);
   if (!names.has("0")) return invalid("The action's arguments are not valid.");
-  const prefixes = new Set([...names].map((name) => /^(\d+)_/.exec(name)?.[1]).filter((id): id is string => id !== undefined));
+  // React writes a FormData argument's fields as "<prefix>_<id>_<key>" (the prefix is empty in Next.js).
+  const prefixes = new Set([...names].map((name) => /^[^_]*_(\d+)_/.exec(name)?.[1]).filter((id): id is string => id !== undefined));
   for (const [name, value] of form.entries()) {
     if (!/^\d+$/.test(name)) continue;
     if (typeof value !== "string") continue;

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { hashPassword } from "@/lib/auth/password";
 import { Database } from "@/lib/db/database";
-import { Visitor } from "../support/http-client";
 import { requestFrom, uniqueLoopbackAddress } from "./support";
 
 const baseUrl = () => inject("baseUrl");
@@ -97,11 +96,11 @@ describe("sign-in throttle", () => {
   });
 
   it("the sign-in form's client gets a readable 429 (next-auth reads `url`)", async () => {
-    const visitor = new Visitor(baseUrl());
+    const address = uniqueLoopbackAddress();
     const email = unique("client");
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) await visitor.signIn(email, "x");
-    const response = await visitor.signIn(email, "x");
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) await signInFrom(address, email, "x");
+    const response = await signInFrom(address, email, "x");
     expect(response.status).toBe(429);
-    expect(new URL((await response.json()).url).searchParams.get("error")).toBe("TooManyRequests");
+    expect(new URL(JSON.parse(response.body).url).searchParams.get("error")).toBe("TooManyRequests");
   });
 });

@@ -70,6 +70,8 @@ export const POST = route(async (request: NextRequest, context: Context) => {
 
   if (action === "callback" && provider === "credentials") {
     assertSameOrigin(request);
+    // Without a valid CSRF token next-auth refuses before any password is checked: nothing to count.
+    if (!isValidCsrfToken(csrfCookie(request), form.csrfToken, env().NEXTAUTH_SECRET)) return NextAuth(authOptions())(request, context);
     const email = typeof form.email === "string" ? form.email.slice(0, 191) : "";
     const verdict = await beginSignInAttempt(throttleScopes(email, forwardedClientAddress(request.headers)));
     if (!verdict.allowed) {

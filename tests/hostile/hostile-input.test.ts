@@ -77,7 +77,8 @@ const fetchAdd = (ctx: Context, visitor: Visitor, fields: Record<string, string>
   visitor.request(ctx.form.pagePath, {
     method: "POST",
     headers: { accept: "text/x-component", "next-action": ctx.form.actionId, ...headers },
-    body: form([["0", '[null,"$K1"]'], ...Object.entries(fields).map(([k, v]) => [`_1_${k}`, v] as [string, string])]),
+    // As React's encodeReply writes it: the form's fields first, then the root part that refers to them.
+    body: form([...Object.entries(fields).map(([k, v]) => [`_1_${k}`, v] as [string, string]), ["0", '[null,"$K1"]']]),
   });
 
 const rawAction = (ctx: Context, contentType: string, body: string, headers: Record<string, string> = {}) =>

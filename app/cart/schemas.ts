@@ -2,6 +2,10 @@
 // A "use server" module may only export async functions, so they live beside it here.
 import { z } from "zod";
 
+// These schemas ship to the browser too: zod's JIT feature-detects eval with
+// `new Function`, which the CSP blocks and reports as a violation (docs/security.md).
+z.config({ jitless: true });
+
 /**
  * A form field holding a plain decimal integer ("4", not "0x4", " 4e0 " or "4.0"),
  * then the number. z.coerce would accept anything Number() does.

@@ -32,8 +32,6 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Public URL of the shop (the load balancer). next-auth reads it too. */
   NEXTAUTH_URL: z.url().optional(),
-  /** Signs next-auth's JWT and CSRF cookies; required in production (checked below). */
-  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (openssl rand -base64 32)").optional(),
   /** Bearer token for GET /api/metrics; unset: only a signed-in admin may read metrics. */
   METRICS_TOKEN: z.string().trim().min(24, "must be at least 24 characters").optional(),
   /** Trust X-Forwarded-Proto/-For/-Host from the proxy in front (nginx). */
@@ -46,6 +44,10 @@ export const envSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(8 * 60 * 60),
   SESSION_TOUCH_INTERVAL_SECONDS: seconds(60),
   SESSION_GC_INTERVAL_SECONDS: seconds(300),
+  /** How long an applied Idempotency-Key is remembered (24 h). */
+  SESSION_OP_RETENTION_SECONDS: seconds(24 * 60 * 60),
+  /** next-auth's secret, shared by every node; the session ids' MAC key is derived from it. */
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)"),
   /** Every web node, for the admin page's cluster panel: "web-1=http://127.0.0.1:3001,web-2=…". */
   CLUSTER_WEB_NODES: z
     .string()
@@ -62,12 +64,6 @@ export const envSchema = z.object({
     )
     .pipe(z.array(z.object({ name: z.string().min(1), url: z.string().url() }))),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  /** Set by `next build`; the build has no secrets to check. */
-  NEXT_PHASE: z.string().optional(),
-}).superRefine((value, context) => {
-  if (value.NODE_ENV === "production" && value.NEXT_PHASE !== "phase-production-build" && !value.NEXTAUTH_SECRET) {
-    context.addIssue({ code: "custom", path: ["NEXTAUTH_SECRET"], message: "is required in production (openssl rand -base64 32)" });
-  }
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 
 /** True when a trusted proxy says the client used HTTPS (the first X-Forwarded-Proto value). */
 export function isForwardedHttps(headers: Headers): boolean {
-  return env().TRUST_PROXY && headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https";
+  return env().TRUST_PROXY && headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
 /**

@@ -1,46 +1,31 @@
-// Input schemas and result types of the cart's server actions (app/cart/actions.ts).
-// A "use server" module may only export async functions, so they live beside it here.
+// The cart forms' input schemas, composed from the cart's fields
+// (lib/cart/schemas.ts), and their result types. A "use server" module may
+// only export async functions, so they live beside app/cart/actions.ts here.
 import { z } from "zod";
 
 // These schemas ship to the browser too: zod's JIT feature-detects eval with
 // `new Function`, which the CSP blocks and reports as a violation (docs/security.md).
 z.config({ jitless: true });
 
-/**
- * A form field holding a plain decimal integer ("4", not "0x4", " 4e0 " or "4.0"),
- * then the number. z.coerce would accept anything Number() does.
- */
-const decimalInteger = (message: string) =>
-  z.union([z.string(), z.number()], { error: message })
-    .transform((value) => String(value))
-    .pipe(z.string().regex(/^(0|[1-9]\d{0,8})$/, message))
-    .transform(Number);
-
-const productId = decimalInteger("Choose a product.").pipe(z.number().positive("Choose a product."));
+import { addQuantityField, checkoutKeyField, formInteger, idempotencyKeyField, productIdField, setQuantityField } from "@/lib/cart/schemas";
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
-export const cartItemAddSchema = z.object({
-  productId,
-  quantity: z.preprocess(
-    emptyToUndefined,
-    decimalInteger("Enter a whole number.").pipe(z.number().min(1, "Choose at least 1.").max(99, "You can add at most 99 at a time.")).default(1),
-  ),
-  idempotencyKey: z.preprocess(
-    emptyToUndefined,
-    z.string().regex(/^[\w-]{8,64}$/, "Invalid request key.").optional(),
-  ),
+export const cartItemAddFormSchema = z.object({
+  productId: formInteger(productIdField),
+  quantity: z.preprocess(emptyToUndefined, formInteger(addQuantityField).default(1)),
+  idempotencyKey: z.preprocess(emptyToUndefined, idempotencyKeyField.optional()),
 });
 
-export const cartItemUpdateSchema = z.object({
-  productId,
-  quantity: decimalInteger("Enter a whole number.").pipe(z.number().min(0, "Quantity can't be negative.").max(99, "At most 99 per product.")),
+export const cartItemUpdateFormSchema = z.object({
+  productId: formInteger(productIdField),
+  quantity: formInteger(setQuantityField),
 });
 
-export const cartItemRemoveSchema = z.object({ productId });
+export const cartItemRemoveFormSchema = z.object({ productId: formInteger(productIdField) });
 
-export const checkoutSubmitSchema = z.object({
-  checkoutKey: z.string().regex(/^[\w-]{8,64}$/, "This checkout form is out of date. Reload the cart."),
+export const checkoutFormSchema = z.object({
+  checkoutKey: checkoutKeyField,
 });
 
 type Failure<Code extends string> = {
@@ -50,21 +35,25 @@ type Failure<Code extends string> = {
   fieldErrors?: Record<string, string[] | undefined>;
 };
 
-export type CartFailureCode = "invalid" | "not_found" | "limit" | "unavailable";
+/** Outcomes every cart form shares: the database was unreachable, or the session id was just rotated. */
+type TransientCode = "unavailable" | "session_rotated";
+
+export type CartFailureCode = "invalid" | "not_found" | "limit" | "idempotency_key_reused" | TransientCode;
 
 /** null before the first submit. */
-export type CartActionState =
-  | null
-  | { ok: true; message: string; totalQuantity: number }
-  | Failure<CartFailureCode>;
+export type CartActionState = null | { ok: true; message: string; totalQuantity: number } | Failure<CartFailureCode>;
 
-export type CheckoutActionState = null | Failure<"unauthenticated" | "empty_cart" | "unavailable" | "invalid">;
+export type CheckoutActionState = null | Failure<"unauthenticated" | "empty_cart" | "invalid" | "idempotency_key_reused" | TransientCode>;
 
 export const cartUnavailableMessage = "The shop couldn't update your cart just now. Please try again.";
 
 /** Shown when the browser could not reach the shop at all, even after retrying. */
 export const unreachableState: CartActionState = { ok: false, code: "unavailable", message: cartUnavailableMessage };
 
-/** Outages are worth a retry: every cart and checkout form carries a key or is idempotent. */
-export const isUnavailable = (state: CartActionState | CheckoutActionState) =>
-  state !== null && !state.ok && state.code === "unavailable";
+/**
+ * Worth another attempt with the same form data (and so the same idempotency
+ * key): an outage, or a request that carried the id a sign-in had just
+ * replaced — the retry carries the browser's new cookie.
+ */
+export const isRetryable = (state: CartActionState | CheckoutActionState) =>
+  state !== null && !state.ok && (state.code === "unavailable" || state.code === "session_rotated");

@@ -8,7 +8,7 @@ import { requireAdmin } from "@/lib/admin/sessions";
 import { env } from "@/lib/env";
 import { route } from "@/lib/http";
 import { metricsRegistry, refreshSessionGauges } from "@/lib/observability/metrics";
-import { sessionStore } from "@/lib/session/instance";
+import { sessionStore } from "@/lib/session";
 
 function hasMetricsToken(request: Request): boolean {
   const expected = env().METRICS_TOKEN;
@@ -22,7 +22,7 @@ function hasMetricsToken(request: Request): boolean {
 export const GET = route(async (request: Request) => {
   await connection();
   if (!hasMetricsToken(request)) await requireAdmin();
-  await refreshSessionGauges(() => sessionStore().store.countActive());
+  await refreshSessionGauges(() => sessionStore().countActive());
   return new Response(await metricsRegistry.metrics(), {
     headers: { "content-type": metricsRegistry.contentType, "cache-control": "no-store" },
   });

@@ -1,11 +1,8 @@
 // The cart forms' input schemas, composed from the cart's fields
 // (lib/cart/schemas.ts), and their result types. A "use server" module may
 // only export async functions, so they live beside app/cart/actions.ts here.
+import "@/lib/zod-jitless";
 import { z } from "zod";
-
-// These schemas ship to the browser too: zod's JIT feature-detects eval with
-// `new Function`, which the CSP blocks and reports as a violation (docs/security.md).
-z.config({ jitless: true });
 
 import { addQuantityField, checkoutKeyField, formInteger, idempotencyKeyField, productIdField, setQuantityField } from "@/lib/cart/schemas";
 

@@ -3,14 +3,11 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
+import "@/lib/zod-jitless";
 import { z } from "zod";
 import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/spinner";
-
-// zod's JIT feature-detects eval with `new Function`, which the CSP (rightly) blocks
-// and reports as a violation; the interpreter is plenty fast for one small form.
-z.config({ jitless: true });
 
 const credentialsSubmitSchema = z.object({
   email: z.email("Enter your email address, like alice@example.com."),

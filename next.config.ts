@@ -1,5 +1,15 @@
 import type { NextConfig } from "next";
 
+// Headers for every response (pages, API, assets). The CSP and HSTS depend on
+// the request (a nonce; HTTPS as the proxy reports it), so proxy.ts sets them.
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  // frame-ancestors 'none' in the CSP, and this for browsers without CSP level 2.
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+];
+
 const nextConfig: NextConfig = {
   // Every web node runs the same self-contained build (cluster/ and Dockerfile).
   output: "standalone",
@@ -11,6 +21,9 @@ const nextConfig: NextConfig = {
   allowedDevOrigins: ["127.0.0.1"],
   // forbidden() renders app/forbidden.tsx with a 403 (the admin page).
   experimental: { authInterrupts: true },
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
 };
 
 export default nextConfig;

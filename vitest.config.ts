@@ -33,7 +33,7 @@ export default defineConfig({
           name: "integration",
           include: [
             "packages/session-store/tests/store.test.ts",
-            "tests/session/**/*.test.ts", "tests/api/**/*.test.ts", "tests/compose/**/*.test.ts", "tests/cluster/**/*.test.ts"],
+            "tests/session/**/*.test.ts", "tests/api/**/*.test.ts", "tests/compose/**/*.test.ts", "tests/cluster/**/*.test.ts", "tests/hostile/**/*.test.ts"],
           environment: "node",
           // One real cluster is shared, and some tests kill its nodes: run files one at a time.
           fileParallelism: false,

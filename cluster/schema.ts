@@ -42,7 +42,8 @@ async function runScript(script: string, state: ClusterState, log: Logger): Prom
   await step(log, `npm run ${script}`, async () => {
     const result = await runCommand("npm", ["run", "--silent", script], {
       cwd: repoRoot,
-      env: { ...process.env, DATABASE_URL: node.url },
+      // The local cluster is the demo: it keeps the demo accounts (prisma/seed.ts).
+      env: { ...process.env, DATABASE_URL: node.url, SEED_DEMO_USERS: "1" },
       timeoutMs: 300_000,
     });
     if (result.code !== 0) {

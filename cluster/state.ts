@@ -39,6 +39,8 @@ export interface ClusterSecrets {
   nextAuthSecret: string;
   serverActionsEncryptionKey: string;
   dbPassword: string;
+  /** Bearer token for GET /api/metrics (METRICS_TOKEN on every web node). */
+  metricsToken: string;
 }
 
 export interface ClusterState {
@@ -99,6 +101,7 @@ export function generateSecrets(): ClusterSecrets {
     serverActionsEncryptionKey: randomBytes(32).toString("base64"),
     // Hex: safe inside a URL without escaping.
     dbPassword: randomBytes(18).toString("hex"),
+    metricsToken: randomBytes(24).toString("base64url"),
   };
 }
 
@@ -131,8 +134,9 @@ export function planState(options: UpOptions, previous: ClusterState | null): Cl
       `the cluster was created with --db ${previous.db.length}; keep it, or run \`npm run cluster -- reset\` first to change it`,
     );
   }
-  const secrets = previous?.secrets ?? generateSecrets();
-  const webEnv: Record<string, string> = { ...options.env };
+  // A state from before a secret existed gets that one generated; the others carry over.
+  const secrets = { ...generateSecrets(), ...previous?.secrets };
+  const webEnv: Record<string, string> = { METRICS_TOKEN: secrets.metricsToken, ...options.env };
   if (options.idleTimeoutSeconds !== undefined) webEnv.SESSION_IDLE_TIMEOUT_SECONDS = String(options.idleTimeoutSeconds);
 
   const web = Array.from({ length: webCount }, (_, i): WebNodeState => {

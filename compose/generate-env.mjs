@@ -27,6 +27,8 @@ export function generateSecrets() {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64"),
     // AES-256 key for Server Actions: the build and every node must share it.
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    // Bearer token for GET /api/metrics (a Prometheus scraper's credentials).
+    METRICS_TOKEN: randomBytes(24).toString("hex"),
     MYSQL_ROOT_PASSWORD: randomBytes(24).toString("hex"),
     // The `shop` user on both SQL nodes (DATABASE_URL of web nodes and migrate).
     SHOP_DB_PASSWORD: randomBytes(24).toString("hex"),

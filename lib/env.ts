@@ -1,9 +1,17 @@
 // Configuration, parsed once and validated with zod. A missing or malformed
-// variable fails fast with a message that names it (see .env.example).
+// variable fails fast with a message that names it (see .env.example). Every
+// variable the shop reads goes through here, next-auth's included (next-auth
+// also reads NEXTAUTH_URL itself; validating it here catches a typo at start).
 import { hostname } from "node:os";
 import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+const flag = (fallback: "0" | "1") =>
+  z
+    .enum(["0", "1", "true", "false"])
+    .default(fallback)
+    .transform((value) => value === "1" || value === "true");
 
 const databaseUrl = z
   .string()
@@ -21,10 +29,17 @@ export const envSchema = z.object({
     .transform((value) => value.split(",").map((url) => url.trim()).filter(Boolean))
     .pipe(z.array(databaseUrl)),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  TRUST_PROXY: z
-    .enum(["0", "1", "true", "false"])
-    .default("0")
-    .transform((value) => value === "1" || value === "true"),
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Public URL of the shop (the load balancer). next-auth reads it too. */
+  NEXTAUTH_URL: z.url().optional(),
+  /** Bearer token for GET /api/metrics; unset: only a signed-in admin may read metrics. */
+  METRICS_TOKEN: z.string().trim().min(24, "must be at least 24 characters").optional(),
+  /** Trust X-Forwarded-Proto/-For/-Host from the proxy in front (nginx). */
+  TRUST_PROXY: flag("0"),
+  /** Sign-in throttle: attempts that did not succeed, per account and per client address, per window. */
+  SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
+  SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(30),
+  SIGN_IN_THROTTLE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(15 * 60),
   SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 60),
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(8 * 60 * 60),
   SESSION_TOUCH_INTERVAL_SECONDS: seconds(60),
@@ -55,16 +70,27 @@ export type Env = z.infer<typeof envSchema>;
 
 let cached: Env | undefined;
 
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`).join("\n");
+}
+
 /** The validated environment; throws once, naming every bad variable. */
 export function env(): Env {
   if (cached) return cached;
   const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `  ${issue.path.join(".") || "(root)"}: ${issue.message}`)
-      .join("\n");
-    throw new Error(`Invalid environment (see .env.example):\n${problems}`);
-  }
+  if (!parsed.success) throw new Error(`Invalid environment (see .env.example):\n${describeIssues(parsed.error)}`);
   cached = parsed.data;
   return cached;
+}
+
+const loggingSchema = z.object({ NODE_NAME: envSchema.shape.NODE_NAME, LOG_LEVEL: envSchema.shape.LOG_LEVEL });
+
+/**
+ * The logger's and the footer's variables only, from the same schema: a logger
+ * must work in scripts and tests that have no DATABASE_URL.
+ */
+export function loggingEnv(): z.infer<typeof loggingSchema> {
+  const parsed = loggingSchema.safeParse(process.env);
+  if (!parsed.success) throw new Error(`Invalid environment (see .env.example):\n${describeIssues(parsed.error)}`);
+  return parsed.data;
 }

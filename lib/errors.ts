@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   empty_cart: 422,
   /** The Idempotency-Key was already used for a different request. */
   idempotency_key_reused: 422,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500,
 } as const;

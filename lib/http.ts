@@ -5,7 +5,7 @@
 import "server-only";
 import type { z } from "zod";
 import { isRetryableDbError } from "@/lib/db/errors";
-import { env } from "@/lib/env";
+import { crossSiteReason } from "@/lib/http-forwarded";
 import { AppError, ERROR_STATUS, KEY_REUSED_MESSAGE, SESSION_ROTATED_MESSAGE, UNAVAILABLE_MESSAGE, type ErrorCode, type Failure } from "@/lib/errors";
 import { log } from "@/lib/log";
 import { IdempotencyKeyReusedError, SessionRotatedError, SessionStoreUnavailableError } from "@/lib/session";
@@ -70,25 +70,12 @@ async function readLimited(request: Request, limit: number): Promise<string> {
 }
 
 /**
- * A state-changing request must come from this site. Browsers send Origin on
- * POST/PATCH/DELETE; a request whose Origin names another site gets 403.
- * (Non-browser clients that send no Origin are allowed: they carry no ambient cookies of ours.)
+ * A state-changing request must come from this site (see crossSiteReason in
+ * lib/http-forwarded.ts): a foreign or "null" Origin gets 403. Non-browser
+ * clients that send no Origin are allowed: they carry no ambient cookies of ours.
  */
 export function assertSameOrigin(request: Request): void {
-  const origin = request.headers.get("origin");
-  const fetchSite = request.headers.get("sec-fetch-site");
-  if (fetchSite === "cross-site") throw new AppError("forbidden", "Cross-site requests are not allowed.");
-  if (!origin) return;
-  if (!allowedOrigins(request).has(origin)) throw new AppError("forbidden", "Cross-site requests are not allowed.");
-}
-
-function allowedOrigins(request: Request): Set<string> {
-  const allowed = new Set<string>();
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  const proto = (env().TRUST_PROXY && request.headers.get("x-forwarded-proto")) || new URL(request.url).protocol.replace(":", "");
-  if (host) allowed.add(`${proto}://${host}`);
-  if (process.env.NEXTAUTH_URL) allowed.add(new URL(process.env.NEXTAUTH_URL).origin);
-  return allowed;
+  if (crossSiteReason(request)) throw new AppError("forbidden", "Cross-site requests are not allowed.");
 }
 
 /** Wrap a route handler: typed errors become their status, outages 503, the rest a logged 500. */

@@ -1,6 +1,6 @@
 // The name of the web node serving this request (X-Served-By, the footer).
-import { hostname } from "node:os";
+import { loggingEnv } from "@/lib/env";
 
 export function nodeName(): string {
-  return process.env.NODE_NAME || hostname();
+  return loggingEnv().NODE_NAME;
 }

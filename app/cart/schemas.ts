@@ -1,7 +1,9 @@
 // The cart forms' input schemas, composed from the cart's fields
 // (lib/cart/schemas.ts), and their result types. A "use server" module may
 // only export async functions, so they live beside app/cart/actions.ts here.
+import "@/lib/zod-jitless";
 import { z } from "zod";
+
 import { addQuantityField, checkoutKeyField, formInteger, idempotencyKeyField, productIdField, setQuantityField } from "@/lib/cart/schemas";
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);

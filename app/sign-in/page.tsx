@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { getCurrentUser } from "@/lib/auth/current-user";
+import { demoAccountsSeeded } from "@/lib/auth/users";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { Alert } from "@/components/ui/alert";
-import { safeCallbackUrl } from "@/components/ui/format";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -17,6 +18,7 @@ export default async function SignInPage({
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl, "/");
   if (await getCurrentUser()) redirect(callbackUrl);
+  const showDemoAccounts = await demoAccountsSeeded();
 
   return (
     <div className="mx-auto grid max-w-4xl gap-8 md:grid-cols-[minmax(0,1fr)_18rem] md:items-start">
@@ -36,20 +38,22 @@ export default async function SignInPage({
           <SignInForm callbackUrl={callbackUrl} />
         </div>
       </section>
-      <aside aria-labelledby="demo-heading" className="rounded-2xl border border-dashed border-bean-300 bg-bean-50 p-6">
-        <h2 id="demo-heading" className="text-base font-semibold text-bean-900">
-          Demo accounts
-        </h2>
-        <p className="mt-1 text-sm text-bean-700">This is a demo shop. Sign in as any of these:</p>
-        <ul role="list" className="mt-3 space-y-1 font-mono text-sm text-bean-900">
-          {demoUsers.map((email) => (
-            <li key={email}>{email}</li>
-          ))}
-        </ul>
-        <p className="mt-3 text-sm text-bean-700">
-          Password: <code className="rounded bg-white px-1.5 py-0.5 font-mono text-bean-900">demo-password</code>
-        </p>
-      </aside>
+      {showDemoAccounts ? (
+        <aside aria-labelledby="demo-heading" className="rounded-2xl border border-dashed border-bean-300 bg-bean-50 p-6">
+          <h2 id="demo-heading" className="text-base font-semibold text-bean-900">
+            Demo accounts
+          </h2>
+          <p className="mt-1 text-sm text-bean-700">This is a demo shop. Sign in as any of these:</p>
+          <ul role="list" className="mt-3 space-y-1 font-mono text-sm text-bean-900">
+            {demoUsers.map((email) => (
+              <li key={email}>{email}</li>
+            ))}
+          </ul>
+          <p className="mt-3 text-sm text-bean-700">
+            Password: <code className="rounded bg-white px-1.5 py-0.5 font-mono text-bean-900">demo-password</code>
+          </p>
+        </aside>
+      ) : null}
     </div>
   );
 }

@@ -3,7 +3,9 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition, type FormEvent } from "react";
+import "@/lib/zod-jitless";
 import { z } from "zod";
+import { safeCallbackUrl } from "@/lib/auth/callback-url";
 import { Alert } from "@/components/ui/alert";
 import { Spinner } from "@/components/ui/spinner";
 
@@ -41,14 +43,16 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
           const password = form.elements.namedItem("password") as HTMLInputElement | null;
           if (password) password.value = "";
           setError(
-            result?.status === 401 || result?.error === "CredentialsSignin"
-              ? "That email and password don't match. Please try again."
-              : "We couldn't sign you in just now. Please try again in a moment.",
+            result?.status === 429
+              ? "Too many sign-in attempts. Please wait a few minutes and try again."
+              : result?.status === 401 || result?.error === "CredentialsSignin"
+                ? "That email and password don't match. Please try again."
+                : "We couldn't sign you in just now. Please try again in a moment.",
           );
           password?.focus();
           return;
         }
-        router.push(callbackUrl);
+        router.push(safeCallbackUrl(callbackUrl, "/"));
         router.refresh();
       } catch {
         setError("We couldn't reach the shop. Check your connection and try again.");

@@ -16,11 +16,3 @@ export function formatDateTime(date: Date): string {
 export function pluralize(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }
-
-/** Only same-site paths are allowed as a place to return to after signing in. */
-export function safeCallbackUrl(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
-    return fallback;
-  }
-  return value;
-}

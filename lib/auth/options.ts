@@ -6,7 +6,8 @@
 // - the jwt callback, run on every /api/auth/session, checks that the
 //   request's php_session still belongs to the token's user, and otherwise
 //   ends next-auth's session too (its cookie is cleared, the body is `{}`);
-// - sign-out (app/api/auth/[...nextauth]/route.ts) rotates php_session first.
+// - sign-out (app/api/auth/[...nextauth]/route.ts) rotates php_session once
+//   next-auth's CSRF token is verified; sign-in there is throttled.
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -32,7 +33,7 @@ class SessionEndedError extends Error {
 
 export function authOptions(): NextAuthOptions {
   return {
-    secret: process.env.NEXTAUTH_SECRET,
+    secret: env().NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: env().SESSION_ABSOLUTE_TIMEOUT_SECONDS },
     pages: { signIn: "/sign-in" },
     providers: [

@@ -20,3 +20,22 @@ export async function getUserWithPasswordByEmail(email: string) {
     prisma.user.findUnique({ where: { email }, select: { ...userSelect, passwordHash: true } }),
   );
 }
+
+const DEMO_ADMIN_EMAIL = "admin@example.com";
+let demoSeeded: { value: boolean; at: number } | undefined;
+
+/**
+ * Whether the demo accounts exist (the local cluster seeds them; compose and
+ * production do not), so the sign-in page lists them only where they work.
+ * Cached for a minute per process: it is shown on every sign-in page view.
+ */
+export async function demoAccountsSeeded(): Promise<boolean> {
+  if (demoSeeded && Date.now() - demoSeeded.at < 60_000) return demoSeeded.value;
+  try {
+    const user = await withPrisma((prisma) => prisma.user.findUnique({ where: { email: DEMO_ADMIN_EMAIL }, select: { id: true } }));
+    demoSeeded = { value: user !== null, at: Date.now() };
+  } catch {
+    return false;
+  }
+  return demoSeeded.value;
+}

@@ -2,6 +2,7 @@
 // every boundary: the JSON API (numbers in a JSON body) and the forms (strings
 // in FormData). A form's number must be a plain decimal integer: "0x4",
 // " 4e0 " or "4.0" are refused, not coerced.
+import "@/lib/zod-jitless";
 import { z } from "zod";
 import { CART_MAX_QUANTITY } from "./model";
 

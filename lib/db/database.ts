@@ -11,7 +11,7 @@
 // - Reads are causal on Galera because the cluster sets wsrep_sync_wait=1
 //   (cluster/galera.ts); NDB reads committed data on every SQL node.
 import * as mariadb from "mariadb";
-import { classifyDbError } from "./errors";
+import { classifyDbError, isBusyPoolTimeout } from "./errors";
 import { withRetry, type RetryOptions } from "./retry";
 
 export type Connection = mariadb.PoolConnection;
@@ -94,7 +94,9 @@ export class Database {
         conn = await endpoint.pool.getConnection();
       } catch (error) {
         lastError = error;
-        this.markDown(endpoint);
+        // A busy but healthy pool stays up; try the next endpoint for this attempt only.
+        if (isBusyPoolTimeout(error, endpoint.pool.activeConnections())) endpoint.probing = false;
+        else this.markDown(endpoint);
         continue;
       }
       if (recovering) this.markUp(endpoint);
@@ -102,7 +104,8 @@ export class Database {
       try {
         return await work(conn, endpoint);
       } catch (error) {
-        if (classifyDbError(error) === "connection" || isNodeNotReady(error)) {
+        const errorClass = classifyDbError(error);
+        if (errorClass === "connection" || errorClass === "unknown_outcome") {
           broken = true;
           this.markDown(endpoint);
         }
@@ -172,11 +175,6 @@ export class Database {
 export interface Transaction {
   exec<R = unknown>(sql: string, values?: unknown[]): Promise<R>;
   endpoint: Endpoint;
-}
-
-/** Galera 1047: the node is up but not part of the primary component. */
-function isNodeNotReady(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { errno?: number }).errno === 1047;
 }
 
 /** Where and how to connect, from a mariadb://user:password@host:port/database URL. */

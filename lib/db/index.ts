@@ -54,7 +54,8 @@ export async function withPrisma<T>(work: (prisma: PrismaClient) => Promise<T>):
     try {
       return await work(prismaFor(endpoint));
     } catch (error) {
-      if (classifyDbError(error) === "connection") database.markDown(endpoint);
+      const errorClass = classifyDbError(error);
+      if (errorClass === "connection" || errorClass === "unknown_outcome") database.markDown(endpoint);
       throw error;
     }
   });

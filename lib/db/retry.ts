@@ -1,5 +1,9 @@
 // Bounded retry with full-jitter exponential backoff, for the errors that
 // lib/db/errors.ts classifies as transient. Permanent errors pass through at once.
+// An unknown outcome (the commit may have happened) is retried like a lost
+// connection by default, because the shop's writes carry op ids (the session
+// store) or idempotency keys (orders); work without them passes
+// `retryUnknownOutcome: false`.
 import { classifyDbError, type ErrorClass } from "./errors";
 
 export interface RetryOptions {
@@ -11,6 +15,8 @@ export interface RetryOptions {
    * more than a few only delays the answer when every node is down.
    */
   connectionAttempts?: number;
+  /** Retry "unknown_outcome" errors (default true: the caller's work is idempotent). */
+  retryUnknownOutcome?: boolean;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Called before each retry; for logs and metrics. */
@@ -32,7 +38,8 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     } catch (error) {
       const errorClass = classify(error);
       if (errorClass === "permanent" || attempt >= attempts) throw error;
-      if (errorClass === "connection" && attempt >= connectionAttempts) throw error;
+      if (errorClass === "unknown_outcome" && options.retryUnknownOutcome === false) throw error;
+      if ((errorClass === "connection" || errorClass === "unknown_outcome") && attempt >= connectionAttempts) throw error;
       const delayMs = backoffDelay(attempt, base, max);
       options.onRetry?.({ attempt, delayMs, errorClass, error });
       await sleep(delayMs);

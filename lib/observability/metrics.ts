@@ -40,7 +40,7 @@ function create() {
     }),
     sessionsActive: new client.Gauge({
       name: "shop_sessions_active",
-      help: "Unexpired php_session rows, by kind (read from the database at scrape time).",
+      help: "Unexpired php_session rows, by kind (counted in the database at most every SESSION_GAUGE_TTL_MS).",
       labelNames: ["kind"] as const,
     }),
   };
@@ -55,6 +55,39 @@ export function metrics(): Metrics {
 }
 
 export const metricsRegistry = client.register;
+
+/** How long a session count is reused: scrapes never add load on php_session beyond one COUNT per interval. */
+export const SESSION_GAUGE_TTL_MS = 5000;
+
+const GAUGE_KEY = Symbol.for("shopcluster.metrics.sessionGauges");
+type GaugeState = { at: number; pending: Promise<void> | null };
+
+/**
+ * Refresh the session gauges if the last count is older than the TTL; callers
+ * arriving meanwhile share one count. A failed count keeps the previous values.
+ */
+export async function refreshSessionGauges(
+  count: () => Promise<{ anonymous: number; signedIn: number }>,
+  now = Date.now(),
+): Promise<void> {
+  const g = globalThis as typeof globalThis & { [GAUGE_KEY]?: GaugeState };
+  const state = (g[GAUGE_KEY] ??= { at: 0, pending: null });
+  if (state.pending) return state.pending;
+  if (now - state.at < SESSION_GAUGE_TTL_MS) return;
+  state.pending = (async () => {
+    try {
+      const { anonymous, signedIn } = await count();
+      metrics().sessionsActive.set({ kind: "anonymous" }, anonymous);
+      metrics().sessionsActive.set({ kind: "signed_in" }, signedIn);
+      state.at = Date.now();
+    } catch {
+      // Keep the last values; try again on the next scrape.
+    } finally {
+      state.pending = null;
+    }
+  })();
+  return state.pending;
+}
 
 /** A bounded set of route labels: ids and slugs collapse into their pattern. */
 export function routePattern(pathname: string): string {

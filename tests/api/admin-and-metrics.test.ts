@@ -98,8 +98,10 @@ describe("metrics", () => {
 
   it("parse as Prometheus text and move when requests are made", async () => {
     const webNode = inject("webUrls")[0] ?? baseUrl();
+    // Metrics are for operators: scrape as the admin (or with METRICS_TOKEN, see tests/hostile).
+    const admin = await signedIn("admin@example.com");
     const scrape = async () => {
-      const response = await fetch(new URL("/api/metrics", webNode));
+      const response = await fetch(new URL("/api/metrics", webNode), { headers: { cookie: admin.cookieHeader() } });
       expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
       return parse(await response.text());
     };
@@ -112,7 +114,9 @@ describe("metrics", () => {
     expect((after.get(key) ?? 0) - (before.get(key) ?? 0)).toBe(5);
     const changes = 'shop_session_store_duration_seconds_count{op="change",outcome="ok"}';
     expect((after.get(changes) ?? 0) - (before.get(changes) ?? 0)).toBeGreaterThanOrEqual(4);
-    expect(after.get('shop_sessions_active{kind="anonymous"}')).toBeGreaterThanOrEqual(1);
+    // The session gauges are counted at most every 5 s (SESSION_GAUGE_TTL_MS): scrape again after that.
+    await new Promise((resolve) => setTimeout(resolve, 5100));
+    expect((await scrape()).get('shop_sessions_active{kind="anonymous"}')).toBeGreaterThanOrEqual(1);
     expect([...after.keys()].some((k) => k.startsWith("shop_session_conflict_retries_total"))).toBe(true);
     expect([...after.keys()].some((k) => k.startsWith("shop_session_gc_deleted_total"))).toBe(true);
   });

@@ -1,16 +1,40 @@
 import { describe, expect, it } from "vitest";
-import { classifyDbError } from "@/lib/db/errors";
+import { Database } from "@/lib/db/database";
+import { classifyDbError, isBusyPoolTimeout } from "@/lib/db/errors";
 import { backoffDelay, withRetry } from "@/lib/db/retry";
 
 const sqlError = (errno: number, extra: Record<string, unknown> = {}) => Object.assign(new Error(`errno ${errno}`), { errno, ...extra });
+const ndbError = (code: number, temporary = true) =>
+  sqlError(temporary ? 1297 : 1296, {
+    sqlMessage: `Got ${temporary ? "temporary " : ""}error ${code} 'something' from NDBCLUSTER`,
+  });
 
 describe("retry classification", () => {
   it.each([
-    [1213, "conflict"], [1205, "conflict"], [1297, "conflict"], [1047, "conflict"],
+    [1213, "conflict"], [1205, "conflict"], [1297, "conflict"], [1180, "conflict"], [4060, "conflict"],
+    [1047, "connection"], [1927, "connection"], [1053, "connection"],
     [2013, "connection"], [45009, "connection"], [45028, "connection"],
     [1062, "permanent"], [1146, "permanent"], [1064, "permanent"], [1045, "permanent"],
   ] as const)("errno %i is %s", (errno, expected) => {
     expect(classifyDbError(sqlError(errno))).toBe(expected);
+  });
+
+  it.each([4010, 4025, 4027, 4028, 266, 1204])("NDB temporary error %i inside 1297 is a retryable conflict", (code) => {
+    expect(classifyDbError(ndbError(code))).toBe("conflict");
+  });
+
+  it.each([4008, 4009, 4012])("NDB error %i means unknown outcome, as 1297 or as 1296", (code) => {
+    expect(classifyDbError(ndbError(code))).toBe("unknown_outcome");
+    expect(classifyDbError(ndbError(code, false))).toBe("unknown_outcome");
+  });
+
+  it("reads the NDB code from the driver's full message when sqlMessage is absent", () => {
+    const error = Object.assign(new Error("(conn:7, no: 1297, SQLState: HY000) Got temporary error 4012 'Request ndbd time-out' from NDBCLUSTER"), { errno: 1297 });
+    expect(classifyDbError(error)).toBe("unknown_outcome");
+  });
+
+  it("keeps other NDB permanent errors (1296) permanent", () => {
+    expect(classifyDbError(ndbError(626, false))).toBe("permanent");
   });
 
   it("sees through Prisma's wrapping of the driver error", () => {
@@ -19,12 +43,22 @@ describe("retry classification", () => {
       meta: { driverAdapterError: { cause: { originalCode: "1213", kind: "mysql" } } },
     });
     expect(classifyDbError(prismaError)).toBe("conflict");
+    const ndbViaPrisma = Object.assign(new Error("x"), {
+      meta: { driverAdapterError: { cause: { originalCode: "1297", originalMessage: "Got temporary error 4009 'Cluster Failure' from NDBCLUSTER" } } },
+    });
+    expect(classifyDbError(ndbViaPrisma)).toBe("unknown_outcome");
     expect(classifyDbError(Object.assign(new Error("x"), { cause: { kind: "DatabaseNotReachable" } }))).toBe("connection");
   });
 
   it("treats refused and reset sockets as connection errors", () => {
     expect(classifyDbError(Object.assign(new Error("connect"), { code: "ECONNREFUSED" }))).toBe("connection");
     expect(classifyDbError(new Error("plain"))).toBe("permanent");
+  });
+
+  it("tells a busy pool's acquire timeout from a dead endpoint's", () => {
+    expect(isBusyPoolTimeout(sqlError(45028), 10)).toBe(true);
+    expect(isBusyPoolTimeout(sqlError(45028), 0)).toBe(false);
+    expect(isBusyPoolTimeout(sqlError(2003), 10)).toBe(false);
   });
 });
 
@@ -41,10 +75,22 @@ describe("withRetry", () => {
     expect(calls).toBe(1);
   });
 
-  it("stops after a few connection failures: every node may be down", async () => {
+  it.each([45012, 1927, 1053])("stops after a few connection failures (errno %i): every node may be down", async (errno) => {
     let calls = 0;
-    await expect(withRetry(async () => { calls++; throw sqlError(45012); }, { attempts: 10, baseDelayMs: 0 })).rejects.toBeTruthy();
+    await expect(withRetry(async () => { calls++; throw sqlError(errno); }, { attempts: 40, baseDelayMs: 0 })).rejects.toBeTruthy();
     expect(calls).toBe(3);
+  });
+
+  it("retries an unknown outcome like a lost connection by default", async () => {
+    let calls = 0;
+    await expect(withRetry(async () => { calls++; throw ndbError(4008); }, { attempts: 40, baseDelayMs: 0 })).rejects.toBeTruthy();
+    expect(calls).toBe(3);
+  });
+
+  it("does not retry an unknown outcome when the work is not idempotent", async () => {
+    let calls = 0;
+    await expect(withRetry(async () => { calls++; throw ndbError(4012); }, { baseDelayMs: 0, retryUnknownOutcome: false })).rejects.toBeTruthy();
+    expect(calls).toBe(1);
   });
 
   it("backs off with full jitter under a ceiling", () => {
@@ -53,5 +99,62 @@ describe("withRetry", () => {
       expect(delay).toBeGreaterThanOrEqual(0);
       expect(delay).toBeLessThanOrEqual(Math.min(400, 5 * 2 ** attempt));
     }
+  });
+});
+
+describe("Database endpoints under connection-class errors", () => {
+  // Real Database class, its pools replaced by in-memory stand-ins: no server needed.
+  function fakeDatabase(failWith: () => unknown, activeConnections = 0) {
+    const database = new Database({ urls: ["mariadb://u:p@127.0.0.1:1/db", "mariadb://u:p@127.0.0.1:2/db"], retry: { baseDelayMs: 0 } });
+    const events = { destroyed: 0, released: 0, acquired: 0 };
+    for (const endpoint of database.endpoints) {
+      void endpoint.pool.end().catch(() => undefined);
+      endpoint.pool = {
+        activeConnections: () => activeConnections,
+        getConnection: async () => {
+          events.acquired++;
+          return {
+            execute: async () => { throw failWith(); },
+            destroy: () => { events.destroyed++; },
+            release: async () => { events.released++; },
+          };
+        },
+        end: async () => undefined,
+      } as never;
+    }
+    return { database, events };
+  }
+
+  it.each([1927, 1053])("errno %i destroys the connection, marks the endpoint down, and stops after 3 attempts", async (errno) => {
+    const { database, events } = fakeDatabase(() => sqlError(errno));
+    await expect(database.query("SELECT 1")).rejects.toMatchObject({ errno });
+    expect(events).toMatchObject({ acquired: 3, destroyed: 3, released: 0 });
+    expect(database.endpoints.every((endpoint) => endpoint.downUntil > Date.now())).toBe(true);
+  });
+
+  it("a conflict returns the connection to the pool and leaves the endpoint up", async () => {
+    const { database, events } = fakeDatabase(() => sqlError(1213));
+    await expect(database.query("SELECT 1", undefined)).rejects.toMatchObject({ errno: 1213 });
+    expect(events.destroyed).toBe(0);
+    expect(events.released).toBe(events.acquired);
+    expect(database.endpoints.every((endpoint) => endpoint.downUntil === 0)).toBe(true);
+  });
+
+  it("a pool acquire timeout on a busy pool does not mark the endpoint down", async () => {
+    const { database } = fakeDatabase(() => sqlError(1213), 10);
+    for (const endpoint of database.endpoints) {
+      endpoint.pool.getConnection = async () => { throw sqlError(45028); };
+    }
+    await expect(database.query("SELECT 1")).rejects.toMatchObject({ errno: 45028 });
+    expect(database.endpoints.every((endpoint) => endpoint.downUntil === 0)).toBe(true);
+  });
+
+  it("a pool acquire timeout with nothing in use (a dead endpoint) marks it down", async () => {
+    const { database } = fakeDatabase(() => sqlError(1213), 0);
+    for (const endpoint of database.endpoints) {
+      endpoint.pool.getConnection = async () => { throw sqlError(45028); };
+    }
+    await expect(database.query("SELECT 1")).rejects.toMatchObject({ errno: 45028 });
+    expect(database.endpoints.every((endpoint) => endpoint.downUntil > Date.now())).toBe(true);
   });
 });

@@ -19,7 +19,19 @@ export {
 } from "./store.ts";
 export { acquireLease, collectGarbage, GC_LEASE, type GcOptions, type GcResult } from "./gc.ts";
 export { SessionIds, sessionKey, sessionLabel } from "./ids.ts";
-export { classifyError, errnoOf, ENGINE_ERRORS, ndbCodeOf, type EngineErrorRow, type ErrorClass } from "./engine-errors.ts";
+export { classifyError, errnoOf, type ErrorClass } from "./engine-errors.ts";
+export {
+  CLIENT_CONNECTION_ERRNOS,
+  classifyEngineError,
+  ENGINE_ERRORS,
+  ENGINE_NAMES,
+  engineErrorsMarkdown,
+  ndbCodeOf,
+  UNKNOWN_OUTCOME_NOTES,
+  type EngineError,
+  type EngineErrorClass,
+  type EngineName,
+} from "./engine-table.ts";
 export {
   IdempotencyKeyReusedError,
   SessionDataTooLargeError,

@@ -168,12 +168,4 @@ export default defineConfig([
     // NEXT_RUNTIME, which Next sets per runtime and is not configuration.
     rules: { "no-restricted-properties": "off" },
   },
-  // Known violations in files that other branches of issue 13 own (the session
-  // package and its wiring, one source of configuration, the benchmarks). Each
-  // line goes when its file is fixed; nothing new belongs here.
-  {
-    name: "shopcluster/pending-issue-13-env",
-    files: ["lib/auth/options.ts", "lib/http.ts", "lib/log.ts", "lib/node-name.ts"],
-    rules: { "no-restricted-properties": "off" },
-  },
 ]);

@@ -310,7 +310,7 @@ const cases: Case[] = [
   {
     name: "POST /api/auth/signout without the CSRF token leaves the session signed in",
     expect: [200, 302],
-    send: async (ctx) => {
+    send: async () => {
       const victim = await signedIn("bob@example.com");
       return Object.assign(await victim.request("/api/auth/signout", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "json=true" }), { victim });
     },

@@ -3,7 +3,7 @@
 // test can be "another client" through nginx), and a case table runner that
 // counts statuses.
 import { request as httpRequest } from "node:http";
-import { Visitor } from "../support/http-client";
+import type { Visitor } from "../support/http-client";
 
 export interface ActionForm {
   pagePath: string;

@@ -2,10 +2,11 @@
 // `npm test`: everything, on a fresh Debian machine. Installs what is missing
 // (Debian packages as root, npm packages), brings the local cluster up (3
 // Galera nodes, 3 web nodes, nginx), runs the unit and integration tests
-// (vitest) and the browser tests (Playwright in Debian's Chromium), prints one
-// summary line, and takes the cluster down again if it started it.
+// (vitest), the browser tests (Playwright in Debian's Chromium) and the quick
+// fault-injection check (`npm run verify -- --quick`, counted as one test),
+// prints one summary line, and takes the cluster down again if it started it.
 //
-//   node scripts/test.mjs [--only unit|integration|e2e] [--keep-cluster]
+//   node scripts/test.mjs [--only unit|integration|e2e|verify] [--keep-cluster]
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -47,7 +48,7 @@ ensureDebianPackages();
 ensureNodeModules();
 mkdirSync(reports, { recursive: true });
 
-const needsCluster = want("integration") || want("e2e");
+const needsCluster = want("integration") || want("e2e") || want("verify");
 const wasUp = needsCluster && clusterIsUp();
 let clusterFailed = false;
 if (needsCluster && run(bin("tsx"), ["cluster/cli.ts", "up"]) !== 0) {
@@ -93,6 +94,12 @@ if (!clusterFailed) {
     if (status !== 0 && c.failed === 0) c.failed = 1;
     add(c, "playwright");
     console.log(`Playwright report: ${join(repoRoot, "playwright-report", "index.html")} (traces of failures in test-results/)`);
+  }
+  if (want("verify")) {
+    // Faults against the running cluster, history checked; it heals the cluster before it returns.
+    const status = run(bin("tsx"), ["verify/run.ts", "--quick"]);
+    add({ passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 }, "verify");
+    if (status !== 0) console.error("verify --quick failed: see test-results/verify/<time>/summary.md");
   }
 }
 

@@ -142,10 +142,9 @@ export function checkHistory(history: History, options: CheckOptions = {}): Chec
         kind: "resurrection",
         ops: [rotation.op.id, op.id],
         client: op.client,
-        message: `${op.f} (op ${op.id}) was answered ${op.status} with an id that ${rotation.op.f} (op ${rotation.op.id}) had rotated away ${Math.round(op.invokeMono - rotation.at)} ms before`,
+        message: `${op.f} (op ${op.id}, ${op.servedBy ?? "?"}) was answered ${op.status} with an id that ${rotation.op.f} (op ${rotation.op.id}) had rotated away ${Math.round(op.invokeMono - rotation.at)} ms before${op.setSid ? " (and got a new session)" : ""}`,
       });
-    }
-    if (isForked(op)) {
+    } else if (isForked(op)) {
       anomalies.push({
         kind: "forked-session",
         ops: [op.id],
@@ -453,9 +452,16 @@ function searchProduct(items: Item[], maxStates: number): Failure[] | "unchecked
       states = placed;
       continue;
     }
-    failures.push({ item: event.item, possible: [...new Set(reachable.map((state) => state.v))].sort((a, b) => a - b) });
-    // Go on as if this observation had not been made, so one fault is reported where it shows, not everywhere after.
-    states = dedupe(reachable.map((state) => ({ v: state.v, pending: state.pending.filter((index) => index !== event.item) })));
+    const possible = [...new Set(reachable.map((state) => state.v))].sort((a, b) => a - b);
+    failures.push({ item: event.item, possible });
+    // Go on as if this observation had not been made; after a value above every possible one, also from the
+    // value seen (a change applied twice stays applied twice), so one fault is reported once, not at every read after it.
+    // A checkout whose order is known did empty the cart, whatever its lines say.
+    const emptied = items[event.item]!.kind === "observe-clear";
+    const skipped = reachable.map((state) => ({ v: emptied ? 0 : state.v, pending: state.pending.filter((index) => index !== event.item) }));
+    const seen = items[event.item]!.amount;
+    const resynced = !emptied && seen > possible[possible.length - 1]! ? skipped.map((state) => ({ v: seen, pending: state.pending })) : [];
+    states = dedupe([...skipped, ...resynced]);
   }
   return failures;
 }

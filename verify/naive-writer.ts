@@ -25,6 +25,8 @@ export interface NaiveWriterResult {
   result: CheckResult;
   adds: number;
   lostUpdates: number;
+  /** The php_session keys it used (and deleted). */
+  sessionKeys: Buffer[];
 }
 
 interface Column {
@@ -157,5 +159,6 @@ export async function runNaiveWriter(options: NaiveWriterOptions): Promise<Naive
     result,
     adds: connections * addsPerConnection,
     lostUpdates: result.anomalies.filter((anomaly) => anomaly.kind === "lost-update").length,
+    sessionKeys: keys,
   };
 }

@@ -203,11 +203,23 @@ async function main(): Promise<number> {
   return result.anomalies.length === 0 && (control === null || control.flagged) && run.healthyAfter && !aborted ? 0 : 1;
 }
 
+let finished = false;
+// A run whose every pending promise lost its handles would otherwise end quietly with code 0.
+process.on("beforeExit", () => {
+  if (finished) return;
+  say("failed: the run stalled (nothing left to wait for)");
+  process.exit(1);
+});
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    finished = true;
+    process.exit(code);
+  },
   async (error: unknown) => {
     say(`failed: ${error instanceof Error ? error.message : String(error)}`);
     await heal(log).catch(() => false);
+    finished = true;
     process.exit(1);
   },
 );

@@ -125,7 +125,8 @@ export function checkHistory(history: History, options: CheckOptions = {}): Chec
   const ops = [...history.ops].sort((a, b) => a.invokeMono - b.invokeMono || a.id - b.id);
   const rotatedAway = new Map<string, { at: number; op: Op }>();
   for (const op of ops) {
-    if (AUTH_KINDS.has(op.f) && op.outcome === "ok" && op.sid && op.setSid && op.setSid !== op.sid) {
+    const ended = op.f === "signout" && op.setSid === null;
+    if (AUTH_KINDS.has(op.f) && op.outcome === "ok" && op.sid && (ended || (op.setSid && op.setSid !== op.sid))) {
       rotatedAway.set(op.sid, { at: op.completeMono, op });
     }
   }
@@ -334,6 +335,10 @@ function buildLineages(ops: Op[], finals: FinalEvent[], anomalies: Anomaly[]): L
     const indeterminate = op.outcome === "unknown" || (op.outcome === "fail" && (op.status === undefined || op.status >= 500));
     if (indeterminate) {
       lineage.abandoned = true;
+      continue;
+    }
+    if (op.outcome === "ok" && op.f === "signout" && op.setSid === null) {
+      lineage.ended = true;
       continue;
     }
     if (op.outcome !== "ok" || !op.setSid || op.setSid === op.sid) continue;

@@ -334,8 +334,13 @@ export class Client {
       this.ackedAdds = [];
       this.ackedCheckouts = [];
     }
-    if (before && this.sid !== before) this.rotated = { sid: before, at: Date.now() };
-    else if (typeof result.setSid !== "string") await this.begin();
+    if (before && this.sid !== before) {
+      this.rotated = { sid: before, at: Date.now() };
+    } else if (typeof result.setSid !== "string") {
+      // No new id (a sign-out may just delete the cookie): carry on as a new visitor; the old id stays for stale replays.
+      await this.begin();
+      if (before && result.setSid === null) this.rotated = { sid: before, at: Date.now() };
+    }
   }
 
   private async checkout(replayKey?: string): Promise<void> {

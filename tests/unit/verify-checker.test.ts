@@ -126,6 +126,14 @@ describe("verify checker: histories it must reject", () => {
     expect(h.kinds()).toEqual(["resurrection"]);
   });
 
+  it("resurrection: a change accepted with an id whose sign-out only deleted the cookie", () => {
+    const h = new Builder();
+    h.visitor("c1", "s1");
+    h.op(100, { client: "c1", f: "signout", sid: "s1" }, "ok", { setSid: null });
+    h.add(200, "c1", "s1", "k-1", 7, 1);
+    expect(h.kinds()).toEqual(["resurrection"]);
+  });
+
   it("stale read: a read on another node that misses an acknowledged add", () => {
     const h = new Builder();
     h.visitor("c1", "s1");

@@ -32,6 +32,8 @@
 //    each order's line and the final cart's quantity possible? If not:
 //    above every possible value: duplicate (something applied twice); below:
 //    stale-read for a read, lost-update for an order line or the final cart.
+//    After an anomaly the search goes on from both the expected and the
+//    observed value, so one fault is reported once, where it first shows.
 // 5. phantom: a product in a read, an order or the final cart of a lineage in
 //    which no client ever added or set it; an order of a user that no
 //    acknowledged or unknown checkout of this run can explain.
@@ -459,13 +461,13 @@ function searchProduct(items: Item[], maxStates: number): Failure[] | "unchecked
     }
     const possible = [...new Set(reachable.map((state) => state.v))].sort((a, b) => a - b);
     failures.push({ item: event.item, possible });
-    // Go on as if this observation had not been made; after a value above every possible one, also from the
-    // value seen (a change applied twice stays applied twice), so one fault is reported once, not at every read after it.
+    // Go on from both the expected values and the value seen (a change applied twice stays applied twice, a lost
+    // one stays lost), so one fault is reported once, where it first shows, not at every observation after it.
     // A checkout whose order is known did empty the cart, whatever its lines say.
     const emptied = items[event.item]!.kind === "observe-clear";
     const skipped = reachable.map((state) => ({ v: emptied ? 0 : state.v, pending: state.pending.filter((index) => index !== event.item) }));
     const seen = items[event.item]!.amount;
-    const resynced = !emptied && seen > possible[possible.length - 1]! ? skipped.map((state) => ({ v: seen, pending: state.pending })) : [];
+    const resynced = emptied ? [] : skipped.map((state) => ({ v: seen, pending: state.pending }));
     states = dedupe([...skipped, ...resynced]);
   }
   return failures;

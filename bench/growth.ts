@@ -25,8 +25,10 @@
 import { createHash } from "node:crypto";
 import { createConnection, type Connection } from "mariadb";
 import { Database } from "@/lib/db/database";
-import { acquireLease, collectGarbage, GC_LEASE } from "@/lib/session/gc";
-import { SessionStore, type SessionConfig } from "@/lib/session/store";
+import { acquireLease, collectGarbage, GC_LEASE } from "@shopcluster/session-store";
+import { mariadbExecutor } from "@shopcluster/session-store/mariadb";
+import type { SessionData } from "@/lib/session/data";
+import { benchStore, createBenchSession } from "./lib/session-store";
 import { progress, sleep } from "./lib/progress";
 import { connectionConfigFromUrl } from "./lib/sql";
 import { ratio, round, summarize, type LatencySummary } from "./lib/stats";
@@ -84,7 +86,6 @@ export interface GrowthResult {
   leftoverBenchRows: number;
 }
 
-const CONFIG: SessionConfig = { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 28_800_000, touchIntervalMs: 3_600_000 };
 const FILLER_NODE = "bench-filler";
 const CHUNK = 10_000;
 const WARMUP_READS = 200;
@@ -93,9 +94,11 @@ const LEASE_MS = 3 * 60_000;
 
 /** ~200 bytes of valid session data: a small cart and a few remembered op ids. */
 const FILLER_DATA = JSON.stringify({
-  cart: { lines: [{ productId: 3, quantity: 2 }, { productId: 5, quantity: 1 }] },
+  data: { cart: { lines: [{ productId: 3, quantity: 2 }, { productId: 5, quantity: 1 }] } },
   ops: ["Zb3m1Qh8WJr0fT2x", "pL9cV4nK2sD7yE1u", "aQ5wR8tY3uI6oP0l", "mN2bV5cX8zL1kJ4h", "gF7dS0aP3oI6uY9t", "rE2wQ5tY8uI1oP4a"],
 });
+/** Executors on an endpoint's pool (the store's GC and lease speak SqlExecutor). */
+const sqlOf = (db: Database) => mariadbExecutor(db.endpoints[0].pool);
 
 export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult> {
   const prefix = `bench-${process.pid}-${Date.now()}-`;
@@ -110,7 +113,7 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
   const admin = await createConnection(connectionConfigFromUrl(options.url));
   const db = new Database({ urls: [options.url], poolSize: 2 });
   const leaseDb = new Database({ urls: options.allUrls, poolSize: 1 });
-  const store = new SessionStore({ db, config: CONFIG, nodeName: "bench" });
+  const store = benchStore(db);
   const liveIds: string[] = [];
   let lease: number | null = null;
   let renewal: NodeJS.Timeout | undefined;
@@ -133,10 +136,10 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
 
     // Collect what has already expired (other people's test sessions), so that
     // "1 thousand rows" means about that.
-    const before = await collectGarbage(db, { holder: `bench:${process.pid}`, leaseName: "bench-gc", batchSize: 1000 });
+    const before = await collectGarbage(sqlOf(db), { holder: `bench:${process.pid}`, leaseName: "bench-gc", batchSize: 1000, cutoff: new Date() });
     if (before.deleted > 0) progress(`growth: collected ${before.deleted} expired rows left by others first`);
 
-    for (let i = 0; i < options.liveSessions; i++) liveIds.push((await store.create({ data: sampleSessionData() })).id);
+    for (let i = 0; i < options.liveSessions; i++) liveIds.push(await createBenchSession(store, sampleSessionData()));
 
     const fill = async (upTo: number) => {
       const started = performance.now();
@@ -149,10 +152,10 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
         const a = fillerCount + 1;
         const b = fillerCount + n;
         await admin.query(
-          `INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, last_node, session_data)
+          `INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data)
            SELECT UNHEX(CONCAT(LPAD(HEX(seq * CAST(? AS UNSIGNED)), 16, '0'), LEFT(SHA2(CONCAT(?, seq), 256), 48))),
                   NULL, UTC_TIMESTAMP(3) - INTERVAL 2 DAY, UTC_TIMESTAMP(3) - INTERVAL 1 DAY,
-                  UTC_TIMESTAMP(3) - INTERVAL 1 DAY - INTERVAL ${expiryOffset} SECOND, 0, ?, ?
+                  UTC_TIMESTAMP(3) - INTERVAL 1 DAY - INTERVAL ${expiryOffset} SECOND, 0, LEFT(UNHEX(SHA2(seq, 256)), 16), ?, ?
            FROM seq_${a}_to_${b}`,
           [step.toString(), prefix, FILLER_NODE, FILLER_DATA],
         );
@@ -279,7 +282,7 @@ async function withAnyConnection<T>(urls: string[], work: (conn: Connection) => 
 async function pauseNodeGc(db: Database): Promise<number | null> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    const token = await acquireLease(db, GC_LEASE, `bench:${process.pid}`, LEASE_MS);
+    const token = await acquireLease(sqlOf(db), GC_LEASE, `bench:${process.pid}`, LEASE_MS);
     if (token !== null) return token;
     await sleep(2000);
   }
@@ -315,8 +318,8 @@ async function collectUnderLoad(url: string, liveIds: string[]) {
   const gcDb = new Database({ urls: [url], poolSize: 2 });
   const readDb = new Database({ urls: [url], poolSize: 1 });
   const writeDb = new Database({ urls: [url], poolSize: 1 });
-  const reader = new SessionStore({ db: readDb, config: CONFIG, nodeName: "bench" });
-  const writer = new SessionStore({ db: writeDb, config: CONFIG, nodeName: "bench" });
+  const reader = benchStore(readDb);
+  const writer = benchStore(writeDb);
   const reads: { at: number; us: number }[] = [];
   const changes: { at: number; us: number }[] = [];
   let running = true;
@@ -334,7 +337,7 @@ async function collectUnderLoad(url: string, liveIds: string[]) {
     if (loaded.status !== "active") throw new Error(`read during GC: ${loaded.status}`);
   });
   const writeLoop = loop(changes, async (id) => {
-    await writer.change(id, (data) => {
+    await writer.change(id, (data: SessionData) => {
       const [first, ...rest] = data.cart.lines;
       return { data: { ...data, cart: { lines: [{ ...first, quantity: (first.quantity % 99) + 1 }, ...rest] } }, result: null };
     });
@@ -345,7 +348,7 @@ async function collectUnderLoad(url: string, liveIds: string[]) {
   }, 15_000);
   let result;
   try {
-    result = await collectGarbage(gcDb, { holder: `bench:${process.pid}`, leaseName: "bench-gc", batchSize: 1000, now: Date.now });
+    result = await collectGarbage(sqlOf(gcDb), { holder: `bench:${process.pid}`, leaseName: "bench-gc", batchSize: 1000, now: Date.now, cutoff: new Date() });
   } finally {
     running = false;
     clearInterval(ticker);

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Database } from "@/lib/db/database";
-import { SessionStore } from "@/lib/session/store";
+import { sessionKey } from "@shopcluster/session-store";
 import { clusterStatus, killNode, startNode, type Logger } from "../cluster/index";
 import { progress, sleep } from "./lib/progress";
 import { ratio, summarize } from "./lib/stats";
@@ -87,13 +87,10 @@ export async function createSessions(baseUrl: string, n: number): Promise<string
 /** Ends the sessions behind these cookies (the bench leaves no rows behind). */
 export async function destroySessions(dbUrl: string, cookies: string[]): Promise<void> {
   const db = new Database({ urls: [dbUrl], poolSize: 2 });
-  const store = new SessionStore({
-    db,
-    config: { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 28_800_000, touchIntervalMs: 60_000 },
-    nodeName: "bench",
-  });
   try {
-    for (const cookie of new Set(cookies)) await store.destroy(cookie.slice(cookie.indexOf("=") + 1));
+    for (const cookie of new Set(cookies)) {
+      await db.query("DELETE FROM php_session WHERE session_id = ?", [sessionKey(cookie.slice(cookie.indexOf("=") + 1))]);
+    }
   } finally {
     await db.end();
   }

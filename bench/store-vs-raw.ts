@@ -16,9 +16,10 @@ import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { createConnection, type Connection } from "mariadb";
 import { Database, poolConfigFromUrl } from "@/lib/db/database";
 import { PrismaClient } from "@/lib/db/generated/client";
-import { parseSessionData, serializeSessionData, type SessionData } from "@/lib/session/data";
-import { newOpId, sessionKey } from "@/lib/session/ids";
-import { SessionStore, type SessionConfig } from "@/lib/session/store";
+import { sessionKey, type SessionStore } from "@shopcluster/session-store";
+import { randomBytes } from "node:crypto";
+import { sessionDataSchema, type SessionData } from "@/lib/session/data";
+import { benchStore, createBenchSession, envelopeText, parseEnvelope } from "./lib/session-store";
 import { progress } from "./lib/progress";
 import { connectionConfigFromUrl } from "./lib/sql";
 import { ratio, summarize, type LatencySummary } from "./lib/stats";
@@ -52,9 +53,9 @@ export interface StoreVsRawResult {
   cpuUs: { sha256OfId: number; zodParse: number; zodSerialize: number; jsonParse: number; jsonStringify: number };
 }
 
-const CONFIG: SessionConfig = { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 28_800_000, touchIntervalMs: 3_600_000 };
+const CONFIG = { idleTimeoutMs: 1_800_000, absoluteTimeoutMs: 28_800_000, touchIntervalMs: 3_600_000 };
 const SELECT_SESSION =
-  "SELECT user_id, date_created, last_updated, version, session_data FROM php_session WHERE session_id = ?";
+  "SELECT user_id, date_created, last_updated, version, lineage, ended_at, end_reason, session_data FROM php_session WHERE session_id = ?";
 const UPDATE_TOUCH = "UPDATE php_session SET last_updated = ?, expires_at = ? WHERE session_id = ? AND last_updated < ?";
 const UPDATE_CHANGE =
   "UPDATE php_session SET session_data = ?, version = version + 1, last_updated = ?, expires_at = ?, last_node = ? WHERE session_id = ? AND version = ?";
@@ -64,16 +65,16 @@ interface Row {
   date_created: Date;
   last_updated: Date;
   version: number;
-  session_data: string;
+  session_data: Buffer;
 }
 
-/** A realistic session: three cart lines and a full list of remembered op ids. */
+/** A realistic session: three cart lines. */
 export function sampleSessionData(): SessionData {
-  return {
-    cart: { lines: [{ productId: 1, quantity: 1 }, { productId: 4, quantity: 2 }, { productId: 7, quantity: 1 }] },
-    ops: Array.from({ length: 32 }, () => newOpId()),
-  };
+  return { cart: { lines: [{ productId: 1, quantity: 1 }, { productId: 4, quantity: 2 }, { productId: 7, quantity: 1 }] } };
 }
+
+/** The store's own op ring, full (16 ids), as a busy session carries it. */
+const SAMPLE_OPS = Array.from({ length: 16 }, () => randomBytes(12).toString("base64url"));
 
 /** The change every column applies: bump the first line's quantity (1..99, wrapping). */
 function bump(data: SessionData): SessionData {
@@ -87,8 +88,8 @@ function expiresAt(created: Date, now: Date): Date {
 
 export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<StoreVsRawResult> {
   const db = new Database({ urls: [options.url], poolSize: 1 });
-  const store = new SessionStore({ db, config: CONFIG, nodeName: "bench" });
-  const touchingStore = new SessionStore({ db, config: { ...CONFIG, touchIntervalMs: 0 }, nodeName: "bench" });
+  const store = benchStore(db);
+  const touchingStore = benchStore(db, { touchIntervalMs: 0 });
   const raw: Connection = await createConnection(connectionConfigFromUrl(options.url));
   const prisma = new PrismaClient({ adapter: new PrismaMariaDb({ ...poolConfigFromUrl(options.url, 1), minimumIdle: 1 }) });
   const ids: string[] = [];
@@ -97,7 +98,7 @@ export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<Store
     // Prisma's Bytes type is Uint8Array<ArrayBuffer>; a fresh Buffer of our own is one.
     const sessions = {} as Record<Impl, { id: string; key: Buffer<ArrayBuffer> }>;
     for (const impl of IMPLS) {
-      const { id } = await store.create({ data: sampleSessionData() });
+      const id = await createBenchSession(store, sampleSessionData());
       ids.push(id);
       sessions[impl] = { id, key: Buffer.from(sessionKey(id)) };
     }
@@ -107,25 +108,25 @@ export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<Store
         store: async () => expectActive(await store.load(sessions.store.id)),
         raw: async () => {
           const rows = (await raw.execute(SELECT_SESSION, [sessions.raw.key])) as Row[];
-          return JSON.parse(rows[0].session_data);
+          return parseEnvelope(rows[0].session_data);
         },
         prisma: async () => {
           const row = await prisma.phpSession.findUnique({ where: { sessionId: sessions.prisma.key } });
-          return JSON.parse(row!.sessionData);
+          return parseEnvelope(row!.sessionData);
         },
       },
       touch: {
         store: async () => expectActive(await touchingStore.load(sessions.store.id)),
         raw: async () => {
           const rows = (await raw.execute(SELECT_SESSION, [sessions.raw.key])) as Row[];
-          const data = JSON.parse(rows[0].session_data);
+          const data = parseEnvelope(rows[0].session_data);
           const now = new Date();
           await raw.execute(UPDATE_TOUCH, [now, expiresAt(rows[0].date_created, now), sessions.raw.key, now]);
           return data;
         },
         prisma: async () => {
           const row = await prisma.phpSession.findUnique({ where: { sessionId: sessions.prisma.key } });
-          const data = JSON.parse(row!.sessionData);
+          const data = parseEnvelope(row!.sessionData);
           const now = new Date();
           await prisma.phpSession.update({
             where: { sessionId: sessions.prisma.key },
@@ -136,13 +137,14 @@ export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<Store
       },
       change: {
         store: async () => {
-          const result = await store.change(sessions.store.id, (data) => ({ data: bump(data), result: null }));
+          const result = await store.change(sessions.store.id, (data: SessionData) => ({ data: bump(data), result: null }));
           if (result.status !== "changed") throw new Error(`store.change: ${result.status}`);
         },
         raw: async () => {
           const rows = (await raw.execute(SELECT_SESSION, [sessions.raw.key])) as Row[];
           const row = rows[0];
-          const next = JSON.stringify(bump(JSON.parse(row.session_data) as SessionData));
+          const envelope = parseEnvelope(row.session_data);
+          const next = Buffer.from(envelopeText(bump(envelope.data), envelope.ops));
           const now = new Date();
           const result = (await raw.execute(UPDATE_CHANGE, [
             next, now, expiresAt(row.date_created, now), "bench", sessions.raw.key, row.version,
@@ -151,7 +153,8 @@ export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<Store
         },
         prisma: async () => {
           const row = await prisma.phpSession.findUnique({ where: { sessionId: sessions.prisma.key } });
-          const next = JSON.stringify(bump(JSON.parse(row!.sessionData) as SessionData));
+          const envelope = parseEnvelope(row!.sessionData);
+          const next = Buffer.from(envelopeText(bump(envelope.data), envelope.ops));
           const now = new Date();
           await prisma.phpSession.update({
             where: { sessionId: sessions.prisma.key, version: row!.version },
@@ -189,15 +192,15 @@ export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<Store
           samples[op][impl].push((performance.now() - started) * 1000);
         }
       }
-      const text = JSON.stringify(sampleData);
+      const text = envelopeText(sampleData, SAMPLE_OPS);
       const timeCpu = (list: number[], work: () => unknown) => {
         const started = performance.now();
         work();
         list.push((performance.now() - started) * 1000);
       };
       timeCpu(cpu.sha256OfId, () => sessionKey(sessions.store.id));
-      timeCpu(cpu.zodParse, () => parseSessionData(text));
-      timeCpu(cpu.zodSerialize, () => serializeSessionData(sampleData));
+      timeCpu(cpu.zodParse, () => sessionDataSchema.safeParse(JSON.parse(text).data));
+      timeCpu(cpu.zodSerialize, () => JSON.stringify({ data: sessionDataSchema.parse(sampleData), ops: SAMPLE_OPS }));
       timeCpu(cpu.jsonParse, () => JSON.parse(text));
       timeCpu(cpu.jsonStringify, () => JSON.stringify(sampleData));
       if ((i + 1) % step === 0) progress(`store vs raw vs prisma: ${i + 1}/${options.ops} ops per case`);
@@ -234,7 +237,7 @@ export async function benchStoreVsRaw(options: StoreVsRawOptions): Promise<Store
   }
 }
 
-function expectActive(result: Awaited<ReturnType<SessionStore["load"]>>) {
+function expectActive(result: Awaited<ReturnType<SessionStore<SessionData>["load"]>>) {
   if (result.status !== "active") throw new Error(`store.load: ${result.status}`);
   return result.session.data;
 }

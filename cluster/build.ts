@@ -17,6 +17,8 @@ const sources = [
   "app",
   "lib",
   "components",
+  "packages",
+  "instrumentation.ts",
   "public",
   "proxy.ts",
   "next.config.ts",

@@ -29,6 +29,10 @@ export const envSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(8 * 60 * 60),
   SESSION_TOUCH_INTERVAL_SECONDS: seconds(60),
   SESSION_GC_INTERVAL_SECONDS: seconds(300),
+  /** How long an applied Idempotency-Key is remembered (24 h). */
+  SESSION_OP_RETENTION_SECONDS: seconds(24 * 60 * 60),
+  /** next-auth's secret, shared by every node; the session ids' MAC key is derived from it. */
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)"),
   /** Every web node, for the admin page's cluster panel: "web-1=http://127.0.0.1:3001,web-2=…". */
   CLUSTER_WEB_NODES: z
     .string()

@@ -6,9 +6,9 @@ import "server-only";
 import type { z } from "zod";
 import { isRetryableDbError } from "@/lib/db/errors";
 import { env } from "@/lib/env";
-import { AppError, ERROR_STATUS, UNAVAILABLE_MESSAGE, type ErrorCode, type Failure } from "@/lib/errors";
+import { AppError, ERROR_STATUS, KEY_REUSED_MESSAGE, SESSION_ROTATED_MESSAGE, UNAVAILABLE_MESSAGE, type ErrorCode, type Failure } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { SessionStoreUnavailableError } from "@/lib/session";
+import { IdempotencyKeyReusedError, SessionRotatedError, SessionStoreUnavailableError } from "@/lib/session";
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
@@ -98,6 +98,8 @@ export function route<A extends unknown[]>(handler: (...args: A) => Promise<Resp
       return await handler(...args);
     } catch (error) {
       if (error instanceof AppError) return errorResponse(error.code, error.message, error.fieldErrors);
+      if (error instanceof SessionRotatedError) return errorResponse("session_rotated", SESSION_ROTATED_MESSAGE);
+      if (error instanceof IdempotencyKeyReusedError) return errorResponse("idempotency_key_reused", KEY_REUSED_MESSAGE);
       if (error instanceof SessionStoreUnavailableError || isRetryableDbError(error)) {
         log().error({ err: error }, "request failed: database unavailable");
         return errorResponse("unavailable", UNAVAILABLE_MESSAGE);

@@ -68,7 +68,7 @@ const add = (c, label) => {
 };
 
 if (!clusterFailed) {
-  const projects = [want("unit") && "unit", want("integration") && "integration"].filter(Boolean);
+  const projects = [want("unit") && "unit", want("unit") && "package", want("integration") && "integration"].filter(Boolean);
   if (projects.length > 0) {
     const vitestReport = join(reports, "vitest.json");
     rmSync(vitestReport, { force: true });

@@ -1,35 +1,26 @@
-// Input schemas and result types of the cart's server actions (app/cart/actions.ts).
-// A "use server" module may only export async functions, so they live beside it here.
+// The cart forms' input schemas, composed from the cart's fields
+// (lib/cart/schemas.ts), and their result types. A "use server" module may
+// only export async functions, so they live beside app/cart/actions.ts here.
 import { z } from "zod";
-
-const productId = z.coerce
-  .number({ error: "Choose a product." })
-  .int("Choose a product.")
-  .positive("Choose a product.");
+import { addQuantityField, checkoutKeyField, formInteger, idempotencyKeyField, productIdField, setQuantityField } from "@/lib/cart/schemas";
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
-export const cartItemAddSchema = z.object({
-  productId,
-  quantity: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number().int().min(1, "Choose at least 1.").max(99, "You can add at most 99 at a time.").default(1),
-  ),
-  idempotencyKey: z.preprocess(
-    emptyToUndefined,
-    z.string().regex(/^[\w-]{8,64}$/, "Invalid request key.").optional(),
-  ),
+export const cartItemAddFormSchema = z.object({
+  productId: formInteger(productIdField),
+  quantity: z.preprocess(emptyToUndefined, formInteger(addQuantityField).default(1)),
+  idempotencyKey: z.preprocess(emptyToUndefined, idempotencyKeyField.optional()),
 });
 
-export const cartItemUpdateSchema = z.object({
-  productId,
-  quantity: z.coerce.number().int().min(0, "Quantity can't be negative.").max(99, "At most 99 per product."),
+export const cartItemUpdateFormSchema = z.object({
+  productId: formInteger(productIdField),
+  quantity: formInteger(setQuantityField),
 });
 
-export const cartItemRemoveSchema = z.object({ productId });
+export const cartItemRemoveFormSchema = z.object({ productId: formInteger(productIdField) });
 
-export const checkoutSubmitSchema = z.object({
-  checkoutKey: z.string().regex(/^[\w-]{8,64}$/, "This checkout form is out of date. Reload the cart."),
+export const checkoutFormSchema = z.object({
+  checkoutKey: checkoutKeyField,
 });
 
 type Failure<Code extends string> = {
@@ -39,21 +30,25 @@ type Failure<Code extends string> = {
   fieldErrors?: Record<string, string[] | undefined>;
 };
 
-export type CartFailureCode = "invalid" | "not_found" | "limit" | "unavailable";
+/** Outcomes every cart form shares: the database was unreachable, or the session id was just rotated. */
+type TransientCode = "unavailable" | "session_rotated";
+
+export type CartFailureCode = "invalid" | "not_found" | "limit" | "idempotency_key_reused" | TransientCode;
 
 /** null before the first submit. */
-export type CartActionState =
-  | null
-  | { ok: true; message: string; totalQuantity: number }
-  | Failure<CartFailureCode>;
+export type CartActionState = null | { ok: true; message: string; totalQuantity: number } | Failure<CartFailureCode>;
 
-export type CheckoutActionState = null | Failure<"unauthenticated" | "empty_cart" | "unavailable" | "invalid">;
+export type CheckoutActionState = null | Failure<"unauthenticated" | "empty_cart" | "invalid" | "idempotency_key_reused" | TransientCode>;
 
 export const cartUnavailableMessage = "The shop couldn't update your cart just now. Please try again.";
 
 /** Shown when the browser could not reach the shop at all, even after retrying. */
 export const unreachableState: CartActionState = { ok: false, code: "unavailable", message: cartUnavailableMessage };
 
-/** Outages are worth a retry: every cart and checkout form carries a key or is idempotent. */
-export const isUnavailable = (state: CartActionState | CheckoutActionState) =>
-  state !== null && !state.ok && state.code === "unavailable";
+/**
+ * Worth another attempt with the same form data (and so the same idempotency
+ * key): an outage, or a request that carried the id a sign-in had just
+ * replaced — the retry carries the browser's new cookie.
+ */
+export const isRetryable = (state: CartActionState | CheckoutActionState) =>
+  state !== null && !state.ok && (state.code === "unavailable" || state.code === "session_rotated");

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { addToCartAction } from "@/app/cart/actions";
-import { isUnavailable, unreachableState } from "@/app/cart/schemas";
+import { isRetryable, unreachableState } from "@/app/cart/schemas";
 import { Alert } from "@/components/ui/alert";
 import { randomKey } from "@/components/ui/random-key";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -26,7 +26,7 @@ export function AddToCartForm({ productId, productName, idempotencyKey, variant 
   // retried request does not count twice; the badge moves at once.
   const [state, formAction] = useProgressiveAction(addToCartAction, null, {
     unreachable: unreachableState,
-    retryWhen: isUnavailable,
+    retryWhen: isRetryable,
     prepare: (formData) => {
       formData.set("idempotencyKey", randomKey());
       adjustCount(Number(formData.get("quantity")) || 1);

@@ -3,7 +3,7 @@
 import Image from "next/image";
 import Link from "next/link";
 import { removeCartLineAction, updateCartLineAction } from "@/app/cart/actions";
-import { isUnavailable, unreachableState } from "@/app/cart/schemas";
+import { isRetryable, unreachableState } from "@/app/cart/schemas";
 import { formatPrice } from "@/components/ui/format";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useProgressiveAction } from "@/components/ui/use-progressive-action";
@@ -27,7 +27,7 @@ export function CartLineItem({ line, onChange }: CartLineItemProps) {
   // Setting a quantity and removing a line are idempotent, so they are safe to retry.
   const [updateState, updateAction] = useProgressiveAction(updateCartLineAction, null, {
     unreachable: unreachableState,
-    retryWhen: isUnavailable,
+    retryWhen: isRetryable,
     prepare: (formData) => {
       const quantity = Number(formData.get("quantity"));
       if (Number.isInteger(quantity) && quantity >= 0 && quantity <= 99) optimistic(quantity);
@@ -35,7 +35,7 @@ export function CartLineItem({ line, onChange }: CartLineItemProps) {
   });
   const [removeState, removeAction] = useProgressiveAction(removeCartLineAction, null, {
     unreachable: unreachableState,
-    retryWhen: isUnavailable,
+    retryWhen: isRetryable,
     prepare: () => optimistic(0),
   });
 

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { checkoutAction } from "@/app/cart/actions";
-import { isUnavailable, type CheckoutActionState } from "@/app/cart/schemas";
+import { isRetryable, type CheckoutActionState } from "@/app/cart/schemas";
 import { Alert } from "@/components/ui/alert";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { useProgressiveAction } from "@/components/ui/use-progressive-action";
@@ -18,7 +18,7 @@ const unreachable: CheckoutActionState = {
  * retries after a failed request) all place the same single order.
  */
 export function CheckoutForm({ checkoutKey }: { checkoutKey: string }) {
-  const [state, formAction] = useProgressiveAction(checkoutAction, null, { unreachable, retryWhen: isUnavailable });
+  const [state, formAction] = useProgressiveAction(checkoutAction, null, { unreachable, retryWhen: isRetryable });
   return (
     <form action={formAction} className="mt-6">
       <input type="hidden" name="checkoutKey" value={checkoutKey} />

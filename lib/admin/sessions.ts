@@ -6,8 +6,7 @@ import { getCurrentUser } from "@/lib/auth/current-user";
 import { withPrisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { log } from "@/lib/log";
-import { sessionStore } from "@/lib/session/instance";
-import type { SignedInSession } from "@/lib/session/store";
+import { sessionStore, type SignedInSession } from "@/lib/session";
 
 export interface SignedInUserView {
   userId: number;
@@ -25,7 +24,7 @@ export async function requireAdmin() {
 
 export async function getSessionOverview(): Promise<{ anonymous: number; signedIn: number; users: SignedInUserView[] }> {
   await requireAdmin();
-  const { store } = sessionStore();
+  const store = sessionStore();
   const [counts, sessions] = await Promise.all([store.countActive(), store.listSignedIn(200)]);
   const userIds = [...new Set(sessions.map((s) => s.userId))];
   const users = await withPrisma((prisma) =>
@@ -45,14 +44,14 @@ export async function getSessionOverview(): Promise<{ anonymous: number; signedI
 
 export async function endSessionByKey(keyHex: string): Promise<boolean> {
   const admin = await requireAdmin();
-  const ended = await sessionStore().store.destroyByKey(Buffer.from(keyHex, "hex"));
+  const ended = await sessionStore().destroyByKey(Buffer.from(keyHex, "hex"));
   log().info({ event: "admin_end_session", admin: admin.id, session: keyHex.slice(0, 12), ended }, "operator ended a session");
   return ended;
 }
 
 export async function endSessionsOfUser(userId: number): Promise<number> {
   const admin = await requireAdmin();
-  const ended = await sessionStore().store.destroyByUserId(userId);
+  const ended = await sessionStore().destroyByUserId(userId);
   log().info({ event: "admin_sign_out_everywhere", admin: admin.id, userId, ended }, "operator signed a user out everywhere");
   return ended;
 }

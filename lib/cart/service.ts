@@ -1,15 +1,15 @@
 // The visitor's cart: session data (lib/session) joined with the catalog.
 // Changes go through changeSession, so concurrent adds from different nodes
-// all land; an idempotency key makes a retried add apply once.
+// all land, and an idempotency key makes a retried or replayed add apply once
+// (for 24 h, through sign-in). Input arrives validated (lib/cart/schemas.ts);
+// outages and refused ids are thrown, and each boundary maps them once
+// (lib/http.ts for route handlers, app/cart/actions.ts for server actions).
 import "server-only";
-import { z } from "zod";
-import { isRetryableDbError } from "@/lib/db/errors";
 import { getProductById, getProductsByIds } from "@/lib/catalog/queries";
-import { UNAVAILABLE_MESSAGE, type Failure } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { changeSession, getSession, SessionStoreUnavailableError } from "@/lib/session";
-import { CART_MAX_QUANTITY, type SessionData } from "@/lib/session/data";
+import type { Failure } from "@/lib/errors";
+import { changeSession, getSession, UNCHANGED, type SessionData } from "@/lib/session";
 import { addToCart, removeLine, setQuantity, type CartRuleResult } from "./rules";
+import type { CartItemAddInput, CartItemSetInput } from "./schemas";
 
 export interface CartLineView {
   productId: number;
@@ -27,23 +27,7 @@ export interface CartView {
   subtotalCents: number;
 }
 
-export type CartResult = { ok: true; cart: CartView } | Failure<"invalid" | "not_found" | "limit" | "unavailable">;
-
-/** A client's Idempotency-Key: a retried request carrying it applies once per session. */
-export const idempotencyKeySchema = z.string().min(8).max(64).regex(/^[\w.:-]+$/);
-
-export const cartItemAddSchema = z.object({
-  productId: z.coerce.number().int().positive(),
-  quantity: z.coerce.number().int().min(1).max(CART_MAX_QUANTITY),
-  idempotencyKey: idempotencyKeySchema.optional(),
-});
-
-export const cartItemSetSchema = z.object({
-  productId: z.coerce.number().int().positive(),
-  quantity: z.coerce.number().int().min(0).max(CART_MAX_QUANTITY),
-});
-
-export const cartItemRemoveSchema = z.object({ productId: z.coerce.number().int().positive() });
+export type CartResult = { ok: true; cart: CartView; duplicate: boolean } | Failure<"not_found" | "limit">;
 
 /** The current cart, with names and prices from the catalog. */
 export async function getCart(): Promise<CartView> {
@@ -73,61 +57,33 @@ export async function cartView(data: SessionData): Promise<CartView> {
   };
 }
 
-export async function addCartItem(input: z.input<typeof cartItemAddSchema>): Promise<CartResult> {
-  const parsed = cartItemAddSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { productId, quantity, idempotencyKey } = parsed.data;
-  return guarded(async () => {
-    if (!(await getProductById(productId))) return notFound(productId);
-    return apply((data) => addToCart(data, productId, quantity), idempotencyKey && `add:${idempotencyKey}`);
-  });
+export async function addCartItem({ productId, quantity, idempotencyKey }: CartItemAddInput): Promise<CartResult> {
+  if (!(await getProductById(productId))) return notFound(productId);
+  // The key is bound to what it was sent with: the same key for another product or quantity is refused.
+  const key = idempotencyKey ? { opKey: `add:${idempotencyKey}`, fingerprint: `add:${productId}:${quantity}` } : {};
+  return apply((data) => addToCart(data, productId, quantity), key);
 }
 
-export async function setCartItemQuantity(input: z.input<typeof cartItemSetSchema>): Promise<CartResult> {
-  const parsed = cartItemSetSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { productId, quantity } = parsed.data;
-  return guarded(async () => {
-    if (quantity > 0 && !(await getProductById(productId))) return notFound(productId);
-    return apply((data) => setQuantity(data, productId, quantity));
-  });
+export async function setCartItemQuantity({ productId, quantity }: CartItemSetInput): Promise<CartResult> {
+  if (quantity > 0 && !(await getProductById(productId))) return notFound(productId);
+  return apply((data) => setQuantity(data, productId, quantity));
 }
 
-export async function removeCartItem(input: z.input<typeof cartItemRemoveSchema>): Promise<CartResult> {
-  const parsed = cartItemRemoveSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  const { productId } = parsed.data;
-  return guarded(() => apply((data) => ({ ok: true, data: removeLine(data, productId) })));
+export async function removeCartItem({ productId }: { productId: number }): Promise<CartResult> {
+  return apply((data) => ({ ok: true, data: removeLine(data, productId) }));
 }
 
-async function apply(rule: (data: SessionData) => CartRuleResult, opId?: string): Promise<CartResult> {
+async function apply(rule: (data: SessionData) => CartRuleResult, key: { opKey?: string; fingerprint?: string } = {}): Promise<CartResult> {
   const outcome = await changeSession(
     (data) => {
       const result = rule(data);
-      return { data: result.ok ? result.data : data, result };
+      return { data: result.ok && result.data !== data ? result.data : UNCHANGED, result };
     },
-    { opId },
+    key,
   );
-  if (outcome.result && !outcome.result.ok) return outcome.result;
-  return { ok: true, cart: await cartView(outcome.session?.data ?? (await getSession()).data) };
-}
-
-async function guarded(work: () => Promise<CartResult>): Promise<CartResult> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SessionStoreUnavailableError || isRetryableDbError(error)) {
-      log().error({ err: error }, "cart change failed: database unavailable");
-      return { ok: false, code: "unavailable", message: UNAVAILABLE_MESSAGE };
-    }
-    throw error;
-  }
-}
-
-function invalid(error: z.ZodError): Failure<"invalid"> {
-  const fieldErrors: Record<string, string[]> = {};
-  for (const issue of error.issues) (fieldErrors[issue.path.join(".") || "body"] ??= []).push(issue.message);
-  return { ok: false, code: "invalid", message: "Please check the product and quantity.", fieldErrors };
+  if (outcome.status === "duplicate") return { ok: true, cart: await cartView(outcome.session.data), duplicate: true };
+  if (!outcome.result.ok) return outcome.result;
+  return { ok: true, cart: await cartView(outcome.session.data), duplicate: false };
 }
 
 function notFound(productId: number): Failure<"not_found"> {

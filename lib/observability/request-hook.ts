@@ -7,7 +7,7 @@ import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { log } from "@/lib/log";
 import { nodeName } from "@/lib/node-name";
-import { sessionLabel } from "@/lib/session/ids";
+import { sessionLabel } from "@shopcluster/session-store";
 import { metrics, routePattern } from "./metrics";
 
 const INSTALLED = Symbol.for("shopcluster.requestHook");
@@ -58,7 +58,7 @@ function observe(req: http.IncomingMessage, res: http.ServerResponse, node: stri
 
 /** A short hash of the session cookie: correlates log lines, reveals nothing. */
 function sessionHash(cookieHeader: string | undefined): string | undefined {
-  const match = cookieHeader?.match(/(?:^|;\s*)(?:__Host-)?sid=([A-Za-z0-9_-]{43})(?:;|$)/);
+  const match = cookieHeader?.match(/(?:^|;\s*)(?:__Host-)?sid=([A-Za-z0-9_-]{70})(?:;|$)/);
   return match ? sessionLabel(match[1]) : undefined;
 }
 

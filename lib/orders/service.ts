@@ -4,20 +4,17 @@
 // from the form is unique per user: a checkout retried after a timeout finds
 // the order the first attempt created instead of creating a second one.
 import "server-only";
-import { z } from "zod";
 import { getCurrentUser } from "@/lib/auth/current-user";
-import { withPrisma } from "@/lib/db";
-import { isRetryableDbError, sqlErrnoOf } from "@/lib/db/errors";
-import { UNAVAILABLE_MESSAGE, type Failure } from "@/lib/errors";
-import { log } from "@/lib/log";
-import { changeSessionInTransaction, SessionStoreUnavailableError } from "@/lib/session";
 import { clearCart } from "@/lib/cart/rules";
-
-export const checkoutKeySchema = z.string().regex(/^[\w-]{8,64}$/);
+import { withPrisma } from "@/lib/db";
+import { sqlErrnoOf } from "@/lib/db/errors";
+import type { Failure } from "@/lib/errors";
+import { log } from "@/lib/log";
+import { changeSession, UNCHANGED } from "@/lib/session";
 
 export type CheckoutResult =
   | { ok: true; orderId: number; duplicate: boolean }
-  | Failure<"unauthenticated" | "empty_cart" | "unavailable" | "invalid">;
+  | Failure<"unauthenticated" | "empty_cart">;
 
 export interface OrderView {
   id: number;
@@ -29,24 +26,29 @@ export interface OrderView {
 
 type CheckoutOutcome = { orderId: number; duplicate: boolean } | { error: "empty_cart" | "unauthenticated" };
 
+const UNAUTHENTICATED: Failure<"unauthenticated"> = { ok: false, code: "unauthenticated", message: "Please sign in to check out." };
+const EMPTY_CART: Failure<"empty_cart"> = { ok: false, code: "empty_cart", message: "Your cart is empty." };
+
+/**
+ * Check out with a validated checkout key (lib/cart/schemas.ts). Outages and
+ * refused session ids are thrown; each boundary maps them once.
+ */
 export async function checkout(checkoutKey: string): Promise<CheckoutResult> {
-  if (!checkoutKeySchema.safeParse(checkoutKey).success) {
-    return { ok: false, code: "invalid", message: "This checkout form is not valid any more. Please reload the cart." };
-  }
   const user = await getCurrentUser();
-  if (!user) return { ok: false, code: "unauthenticated", message: "Please sign in to check out." };
+  if (!user) return UNAUTHENTICATED;
   try {
-    const changed = await changeSessionInTransaction<CheckoutOutcome>(
+    const changed = await changeSession<CheckoutOutcome>(
       async (data, session, tx) => {
-        if (session.userId !== user.id) return { data, result: { error: "unauthenticated" } };
-        const existing = await tx.exec<{ id: number }[]>(
+        if (session.userId !== user.id) return { data: UNCHANGED, result: { error: "unauthenticated" } };
+        const existing = await tx.query<{ id: number }[]>(
           "SELECT id FROM orders WHERE user_id = ? AND checkout_key = ?",
           [user.id, checkoutKey],
         );
-        if (existing[0]) return { data: clearCart(data), result: { orderId: existing[0].id, duplicate: true } };
+        // A replay of a checkout that made its order: answer with that order, leave today's cart alone.
+        if (existing[0]) return { data: UNCHANGED, result: { orderId: existing[0].id, duplicate: true } };
         const lines = data.cart.lines;
-        if (lines.length === 0) return { data, result: { error: "empty_cart" } };
-        const products = await tx.exec<{ id: number; name: string; price_cents: number }[]>(
+        if (lines.length === 0) return { data: UNCHANGED, result: { error: "empty_cart" } };
+        const products = await tx.query<{ id: number; name: string; price_cents: number }[]>(
           `SELECT id, name, price_cents FROM products WHERE id IN (${lines.map(() => "?").join(",")})`,
           lines.map((line) => line.productId),
         );
@@ -58,38 +60,28 @@ export async function checkout(checkoutKey: string): Promise<CheckoutResult> {
         if (orderLines.length === 0) return { data: clearCart(data), result: { error: "empty_cart" } };
         const totalCents = orderLines.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0);
         const totalQuantity = orderLines.reduce((sum, l) => sum + l.quantity, 0);
-        const inserted = await tx.exec<{ insertId: number }>(
+        const inserted = await tx.query<{ insertId: number }>(
           "INSERT INTO orders (user_id, checkout_key, total_cents, total_quantity, created_at) VALUES (?, ?, ?, ?, ?)",
           [user.id, checkoutKey, totalCents, totalQuantity, new Date()],
         );
         const orderId = Number(inserted.insertId);
-        await tx.exec(
+        await tx.query(
           `INSERT INTO order_lines (order_id, product_id, name, quantity, unit_price_cents) VALUES ${orderLines.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
           orderLines.flatMap((l) => [orderId, l.productId, l.name, l.quantity, l.unitPriceCents]),
         );
         return { data: clearCart(data), result: { orderId, duplicate: false } };
       },
-      { opId: `checkout:${checkoutKey}` },
+      // The order and the emptied cart commit together; the key is remembered with them.
+      { transaction: true, opKey: `checkout:${checkoutKey}`, fingerprint: "checkout" },
     );
-    if (changed.status === "changed" || changed.status === "unchanged") {
-      const outcome = changed.result;
-      if ("orderId" in outcome) {
-        log().info({ event: "checkout", userId: user.id, orderId: outcome.orderId, duplicate: outcome.duplicate }, "checkout");
-        return { ok: true, ...outcome };
-      }
-      return outcome.error === "empty_cart"
-        ? { ok: false, code: "empty_cart", message: "Your cart is empty." }
-        : { ok: false, code: "unauthenticated", message: "Please sign in to check out." };
-    }
     if (changed.status === "duplicate") return duplicateOutcome(user.id, checkoutKey);
-    return { ok: false, code: "unauthenticated", message: "Your session has ended. Please sign in again." };
+    const outcome = changed.result;
+    if ("error" in outcome) return outcome.error === "empty_cart" ? EMPTY_CART : UNAUTHENTICATED;
+    log().info({ event: "checkout", userId: user.id, orderId: outcome.orderId, duplicate: outcome.duplicate }, "checkout");
+    return { ok: true, ...outcome };
   } catch (error) {
-    // Two simultaneous submits of one form: the loser's INSERT hits the unique key; the winner's order stands.
+    // Two simultaneous submits of one form on two nodes: the loser's INSERT hits the unique key; the winner's order stands.
     if (sqlErrnoOf(error) === 1062) return duplicateOutcome(user.id, checkoutKey);
-    if (error instanceof SessionStoreUnavailableError || isRetryableDbError(error)) {
-      log().error({ err: error }, "checkout failed: database unavailable");
-      return { ok: false, code: "unavailable", message: UNAVAILABLE_MESSAGE };
-    }
     throw error;
   }
 }
@@ -100,7 +92,7 @@ async function duplicateOutcome(userId: number, checkoutKey: string): Promise<Ch
     prisma.order.findUnique({ where: { userId_checkoutKey: { userId, checkoutKey } }, select: { id: true } }),
   );
   if (order) return { ok: true, orderId: order.id, duplicate: true };
-  return { ok: false, code: "empty_cart", message: "Your cart is empty." };
+  return EMPTY_CART;
 }
 
 export async function listOrdersForCurrentUser(): Promise<OrderView[]> {

@@ -1,11 +1,13 @@
 // Each web node tries to collect session garbage every SESSION_GC_INTERVAL_SECONDS
-// (with jitter, so nodes don't line up); the lease in lib/session/gc.ts lets one run at a time.
+// (with jitter, so nodes don't line up); the store's lease lets one run at a time.
 import { randomBytes } from "node:crypto";
+import { collectGarbage } from "@shopcluster/session-store";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
-import { collectGarbage } from "./gc";
+import { sessionStore } from "./index";
+import { databaseExecutor } from "./sql";
 
 let timer: NodeJS.Timeout | undefined;
 
@@ -20,7 +22,7 @@ export function startGarbageCollector(): void {
   };
   const run = async () => {
     try {
-      const result = await collectGarbage(db(), { holder, pauseMs: 20 });
+      const result = await collectGarbage(databaseExecutor(db()), { holder, cutoff: sessionStore().gcCutoff(), pauseMs: 20 });
       metrics().gcRuns.inc({ ran: String(result.ran) });
       metrics().gcDeleted.inc(result.deleted);
       if (result.ran) log().info({ event: "session_gc", ...result }, "session garbage collected");

@@ -23,9 +23,13 @@ describe("sign-in", () => {
     expect(body.user).toMatchObject({ email: "alice@example.com", name: expect.any(String) });
     expect((await visitor.json("/api/cart")).body.totalQuantity).toBe(2);
 
+    // The pre-sign-in id is refused as just rotated: never the signed-in cart, never a fresh session of its own.
     const replay = new Visitor(baseUrl());
     replay.cookies.set("sid", before!);
-    expect((await replay.json("/api/cart")).body.totalQuantity).toBe(0);
+    const refused = await replay.json("/api/cart");
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("session_rotated");
+    expect(refused.response.headers.getSetCookie()).toEqual([]);
   });
 
   it("a wrong password does not sign in, and does not echo the password", async () => {
@@ -37,7 +41,7 @@ describe("sign-in", () => {
     expect((await visitor.json("/api/auth/session")).body).toEqual({});
   });
 
-  it("sign-out ends the session on every node; replaying the old cookies is anonymous", async () => {
+  it("sign-out ends the session on every node; replaying the old cookies is refused or anonymous, never signed in", async () => {
     const visitor = new Visitor(baseUrl());
     await visitor.signIn("bob@example.com", "demo-password");
     const oldCookies = new Map(visitor.cookies);
@@ -47,7 +51,9 @@ describe("sign-in", () => {
     for (const [k, v] of oldCookies) replay.cookies.set(k, v);
     for (let i = 0; i < 6; i++) {
       expect((await replay.json("/api/auth/session")).body).toEqual({});
-      expect((await replay.json("/api/cart")).body.totalQuantity).toBe(0);
+      const cart = await replay.json("/api/cart");
+      expect(cart.status).toBe(409);
+      expect(cart.body.error.code).toBe("session_rotated");
       for (const [k, v] of oldCookies) replay.cookies.set(k, v);
     }
   });

@@ -1,13 +1,13 @@
 import { connection } from "next/server";
 import { log } from "@/lib/log";
 import { metrics, metricsRegistry } from "@/lib/observability/metrics";
-import { sessionStore } from "@/lib/session/instance";
+import { sessionStore } from "@/lib/session";
 
 /** Prometheus text exposition of this web node's metrics. */
 export async function GET() {
   await connection();
   try {
-    const { anonymous, signedIn } = await sessionStore().store.countActive();
+    const { anonymous, signedIn } = await sessionStore().countActive();
     metrics().sessionsActive.set({ kind: "anonymous" }, anonymous);
     metrics().sessionsActive.set({ kind: "signed_in" }, signedIn);
   } catch (error) {

@@ -1,7 +1,8 @@
 import { connection } from "next/server";
 import { AppError } from "@/lib/errors";
 import { assertSameOrigin, failureResponse, json, route } from "@/lib/http";
-import { checkout, checkoutKeySchema, listOrdersForCurrentUser } from "@/lib/orders/service";
+import { checkoutKeyField } from "@/lib/cart/schemas";
+import { checkout, listOrdersForCurrentUser } from "@/lib/orders/service";
 import { getCurrentUser } from "@/lib/auth/current-user";
 
 /** The signed-in user's orders, newest first. */
@@ -18,7 +19,7 @@ export const GET = route(async () => {
 export const POST = route(async (request: Request) => {
   assertSameOrigin(request);
   const key = request.headers.get("idempotency-key");
-  if (!key || !checkoutKeySchema.safeParse(key).success) {
+  if (!key || !checkoutKeyField.safeParse(key).success) {
     throw new AppError("invalid", "Send an Idempotency-Key header of 8-64 letters, digits, '_' or '-'.");
   }
   const result = await checkout(key);

@@ -1,17 +1,19 @@
 import { z } from "zod";
 import { toApiCart } from "@/lib/cart/api";
+import { formInteger, productIdField, setQuantityField } from "@/lib/cart/schemas";
 import { removeCartItem, setCartItemQuantity } from "@/lib/cart/service";
 import { AppError } from "@/lib/errors";
 import { assertSameOrigin, failureResponse, json, readJson, route } from "@/lib/http";
 
 type Context = { params: Promise<{ productId: string }> };
 
-const cartItemPatchSchema = z.object({ quantity: z.number().int().min(0).max(99) });
+const cartItemPatchSchema = z.object({ quantity: setQuantityField });
+const productIdParam = formInteger(productIdField);
 
 async function productIdOf(context: Context): Promise<number> {
-  const raw = (await context.params).productId;
-  if (!/^[1-9]\d{0,9}$/.test(raw)) throw new AppError("invalid", "The product id in the URL is not valid.");
-  return Number(raw);
+  const parsed = productIdParam.safeParse((await context.params).productId);
+  if (!parsed.success) throw new AppError("invalid", "The product id in the URL is not valid.");
+  return parsed.data;
 }
 
 /** Set a line's quantity; 0 removes it. */

@@ -1,0 +1,26 @@
+// The one interface the store runs SQL through. Any MySQL-compatible driver
+// fits in a few lines (src/mariadb.ts is the adapter for the `mariadb`
+// driver); an application with its own failover pools implements it itself.
+//
+// Contract:
+// - `query` runs one statement in autocommit mode and resolves to the rows of a
+//   SELECT, or to `{ affectedRows }` for a write.
+// - `transaction` runs `work` between BEGIN and COMMIT on one connection and
+//   rolls back if `work` or the COMMIT throws. It does not retry: the store
+//   decides what is safe to run again, from the engine's error table.
+// - Errors are the driver's own, carrying the server's error number as `errno`
+//   (and, for lost connections, the driver's code); a connection that failed
+//   must not be handed out again.
+// - Placeholders are `?`; values are Buffers, strings, numbers, Dates or null.
+export interface SqlExecutor {
+  query<T = unknown>(sql: string, values?: readonly unknown[]): Promise<T>;
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+}
+
+export interface SqlTransaction {
+  query<T = unknown>(sql: string, values?: readonly unknown[]): Promise<T>;
+}
+
+export interface WriteResult {
+  affectedRows: number;
+}

@@ -1,0 +1,666 @@
+// The php_session store: PHP's save handler (read, write, destroy, gc), made
+// correct for a multi-master cluster. Framework-free: it runs SQL through a
+// SqlExecutor and knows nothing of cookies or HTTP (src/next.ts binds it).
+//
+// What it promises:
+// - Strict ids: only ids this server issued (a MAC under the secret) are ever
+//   looked up. A destroyed or rotated-away id is kept as a tombstone row until
+//   it could no longer be revived, so it never comes back.
+// - Lazy rows: an issued id costs nothing until its first change; reading a
+//   session that has no row yet writes nothing.
+// - Hashed at rest: rows are keyed by SHA-256(id).
+// - Timeouts: idle and absolute, checked on every read and change.
+// - No lost updates: a change reads the row, applies a pure function and
+//   writes with `UPDATE … WHERE version = ?`; the loser of a race re-reads and
+//   applies again. Conflicts, temporary errors and lost connections are
+//   retried with jittered backoff (src/engine-errors.ts).
+// - Exactly once: a change with an op key is recorded in php_session_op, in
+//   the same transaction, for `opRetentionMs` (24 h by default), through
+//   sign-in rotation; a retry or replay of it is answered "duplicate", and the
+//   same key with a different request fingerprint "key_reused". Changes
+//   without a key still apply once across the store's own retries.
+// - Rotation: sign-in and sign-out give a new id in one transaction that turns
+//   the old row into a tombstone. For `rotatedGraceMs` a request with the old
+//   id is answered "rotated" (never adopted, never given a fresh session).
+// - Outages are errors, not new sessions (SessionStoreUnavailableError).
+import { IdempotencyKeyReusedError, SessionDataTooLargeError, SessionStoreUnavailableError } from "./errors.ts";
+import { classifyError, errnoOf, type ErrorClass } from "./engine-errors.ts";
+import { newLineage, newOpId, SessionIds, sessionKey, sessionLabel } from "./ids.ts";
+import type { SqlExecutor, SqlTransaction, WriteResult } from "./sql.ts";
+
+/** Anything with zod's `safeParse` (zod 3 or 4, valibot's adapters, hand-written). */
+export interface DataSchema<D> {
+  safeParse(value: unknown): { success: true; data: D } | { success: false; error: unknown };
+}
+
+export interface SessionStoreOptions<D> {
+  sql: SqlExecutor;
+  /** Secret for the ids' MAC, at least 32 bytes, shared by every node. */
+  secret: string | Buffer;
+  /** The application's data: its schema and its empty value. */
+  schema: DataSchema<D>;
+  emptyData: () => D;
+  idleTimeoutMs: number;
+  absoluteTimeoutMs: number;
+  /** A read refreshes last_updated at most this often (capped at half the idle timeout). Default 60 s. */
+  touchIntervalMs?: number;
+  /** How long a rotated-away id is answered "rotated" rather than "ended". Default 120 s. */
+  rotatedGraceMs?: number;
+  /** How long an applied op key is remembered. Default 24 h. */
+  opRetentionMs?: number;
+  /** Clock difference tolerated between nodes. Default 5 min. */
+  clockSkewMs?: number;
+  /** Upper bound of the serialized envelope, in bytes; the column is VARBINARY(16384). */
+  maxDataBytes?: number;
+  /** Written to last_node, for operators. */
+  nodeName: string;
+  log?: SessionLogger;
+  observer?: StoreObserver;
+  now?: () => number;
+  /** Attempts for a contended change (each conflict costs one). Default 40. */
+  conflictAttempts?: number;
+  /** Attempts after lost connections or unknown outcomes (each moves to another endpoint). Default 4. */
+  connectionAttempts?: number;
+}
+
+export interface SessionLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface StoreObserver {
+  operation(op: string, seconds: number, outcome: "ok" | "error"): void;
+  retry(errorClass: ErrorClass): void;
+}
+
+/** A session as the application sees it. `backed` is false until its first change writes the row. */
+export interface Session<D> {
+  key: Buffer;
+  userId: number | null;
+  createdAt: Date;
+  lastUpdated: Date;
+  version: number;
+  data: D;
+  backed: boolean;
+}
+
+export type EndReason = "expired" | "destroyed" | "unknown";
+
+export type LoadResult<D> =
+  | { status: "active"; session: Session<D> }
+  /** No id, or a value this server did not issue. */
+  | { status: "absent" }
+  /** Rotated away by a sign-in or sign-out within the grace period: refuse, keep the client's cookie. */
+  | { status: "rotated" }
+  /** Timed out, destroyed, collected: the client needs a new id. */
+  | { status: "ended"; reason: EndReason };
+
+/**
+ * Returned by a mutation to say "nothing to write". A registered symbol, so
+ * that it is the same value when a bundler includes this module twice.
+ */
+export const UNCHANGED: unique symbol = Symbol.for("@shopcluster/session-store.unchanged");
+
+export interface Mutation<D, R> {
+  data: D | typeof UNCHANGED;
+  result: R;
+}
+
+export type Mutate<D, R> = (data: D, session: Session<D>, tx: SqlTransaction) => Mutation<D, R> | Promise<Mutation<D, R>>;
+
+export interface ChangeOptions {
+  /** The client's idempotency key for this change (e.g. "add:<Idempotency-Key>"), at most 100 characters. */
+  opKey?: string;
+  /** What the key was used for (e.g. a hash of method, path and body): a replay with another fingerprint is refused. */
+  fingerprint?: string;
+  /** Run the mutation inside a transaction even without an op key (its own statements commit with the change). */
+  transaction?: boolean;
+}
+
+/**
+ * One shape for every change. `id` is set when the store issued a new id (the
+ * request's was absent or ended): the caller sends it as the new cookie.
+ */
+export type ChangeResult<D, R> =
+  | { status: "changed" | "unchanged"; session: Session<D>; result: R; id?: string; previous?: EndReason | "absent" }
+  /** This op key was applied before: nothing was done now. */
+  | { status: "duplicate"; session: Session<D> }
+  | { status: "rotated" };
+
+export interface SignedInSession {
+  /** Hex of the stored key: lets an operator end it, cannot be used as a cookie. */
+  key: string;
+  label: string;
+  userId: number;
+  createdAt: Date;
+  lastSeen: Date;
+  lastNode: string;
+}
+
+interface Envelope<D> {
+  data: D;
+  ops: string[];
+}
+
+interface SessionRow {
+  user_id: number | null;
+  date_created: Date;
+  last_updated: Date;
+  version: number;
+  lineage: Buffer;
+  ended_at: Date | null;
+  end_reason: string | null;
+  session_data: Buffer | string;
+  op_fingerprint?: Buffer | null;
+}
+
+/** Another writer changed the row between our read and our write. */
+class VersionConflictError extends Error {}
+
+/** Ops of a change without a key, kept in the row so the store's own retries apply once. */
+const MAX_RING_OPS = 16;
+const MAX_OP_KEY_LENGTH = 100;
+
+const COLUMNS = "s.user_id, s.date_created, s.last_updated, s.version, s.lineage, s.ended_at, s.end_reason, s.session_data";
+const SELECT_SESSION = `SELECT ${COLUMNS} FROM php_session s WHERE s.session_id = ?`;
+const SELECT_SESSION_WITH_OP = `SELECT ${COLUMNS}, o.fingerprint AS op_fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key = ? WHERE s.session_id = ?`;
+const INSERT_SESSION =
+  "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)";
+const UPDATE_SESSION =
+  "UPDATE php_session SET session_data = ?, version = version + 1, last_updated = ?, expires_at = ?, last_node = ? WHERE session_id = ? AND version = ?";
+const INSERT_OP = "INSERT INTO php_session_op (lineage, op_key, fingerprint, created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
+const TOMBSTONE =
+  "UPDATE php_session SET ended_at = ?, end_reason = ?, user_id = NULL, session_data = ?, version = version + 1, expires_at = ?, last_node = ? WHERE session_id = ? AND version = ?";
+const INSERT_TOMBSTONE =
+  "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data, ended_at, end_reason) VALUES (?, NULL, ?, ?, ?, 0, ?, ?, ?, ?, ?)";
+
+export class SessionStore<D> {
+  readonly ids: SessionIds;
+  readonly idleTimeoutMs: number;
+  readonly absoluteTimeoutMs: number;
+  private readonly sql: SqlExecutor;
+  private readonly schema: DataSchema<D>;
+  private readonly emptyData: () => D;
+  private readonly touchIntervalMs: number;
+  private readonly rotatedGraceMs: number;
+  private readonly opRetentionMs: number;
+  private readonly clockSkewMs: number;
+  private readonly maxDataBytes: number;
+  private readonly nodeName: string;
+  private readonly log?: SessionLogger;
+  private readonly observer?: StoreObserver;
+  private readonly now: () => number;
+  private readonly conflictAttempts: number;
+  private readonly connectionAttempts: number;
+  private readonly emptyEnvelopeBytes: Buffer;
+
+  constructor(options: SessionStoreOptions<D>) {
+    if (!(options.idleTimeoutMs > 0) || !(options.absoluteTimeoutMs > 0)) {
+      throw new Error("session-store: Bad usage: idleTimeoutMs and absoluteTimeoutMs must be positive");
+    }
+    this.sql = options.sql;
+    this.ids = new SessionIds(options.secret);
+    this.schema = options.schema;
+    this.emptyData = options.emptyData;
+    this.idleTimeoutMs = options.idleTimeoutMs;
+    this.absoluteTimeoutMs = options.absoluteTimeoutMs;
+    // A touch must come well within the idle timeout, or a visitor who only reads would time out.
+    this.touchIntervalMs = Math.min(options.touchIntervalMs ?? 60_000, Math.floor(options.idleTimeoutMs / 2));
+    this.rotatedGraceMs = options.rotatedGraceMs ?? 120_000;
+    this.opRetentionMs = options.opRetentionMs ?? 24 * 60 * 60_000;
+    this.clockSkewMs = options.clockSkewMs ?? 5 * 60_000;
+    this.maxDataBytes = options.maxDataBytes ?? 16 * 1024;
+    this.nodeName = options.nodeName;
+    this.log = options.log;
+    this.observer = options.observer;
+    this.now = options.now ?? Date.now;
+    this.conflictAttempts = options.conflictAttempts ?? 40;
+    this.connectionAttempts = options.connectionAttempts ?? 4;
+    this.emptyEnvelopeBytes = Buffer.from(JSON.stringify({ data: null, ops: [] }));
+  }
+
+  /** The application's empty data (what a session without a row holds). */
+  emptySessionData(): D {
+    return this.emptyData();
+  }
+
+  /** A new id with no row behind it yet (a visitor's first page view). Writes nothing. */
+  issueId(): string {
+    return this.ids.issue(this.now());
+  }
+
+  /** read(): the session for a cookie value, enforcing timeouts; touches lazily. */
+  async load(id: string | undefined): Promise<LoadResult<D>> {
+    const issuedAt = this.ids.verify(id);
+    if (issuedAt === null) return { status: "absent" };
+    const key = sessionKey(id!);
+    const row = await this.guard("load", () => this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, [key])));
+    const state = this.classify(row[0], issuedAt);
+    if (state.kind === "rotated") return { status: "rotated" };
+    if (state.kind === "ended") {
+      if (state.reason === "expired" && row[0]) await this.deleteExpired(key, row[0]);
+      return { status: "ended", reason: state.reason };
+    }
+    if (state.kind === "unbacked") return { status: "active", session: this.unbacked(key, issuedAt) };
+    const live = row[0]!;
+    const parsed = this.parse(live.session_data, key);
+    if (this.now() - live.last_updated.getTime() >= this.touchIntervalMs) {
+      await this.touch(key, live.date_created).catch((error: unknown) =>
+        this.log?.warn({ err: describe(error), session: sessionLabel(key) }, "session touch failed"),
+      );
+    }
+    return { status: "active", session: this.toSession(key, live, parsed.data) };
+  }
+
+  /**
+   * write(), done atomically: apply `mutate` to the current data and commit it
+   * with a version check, re-reading and re-applying on conflict. `mutate` must
+   * be pure apart from statements it runs on `tx` (it may run several times).
+   * When the request's id is absent or ended, the change is applied to empty
+   * data under a new id, returned as `id`.
+   */
+  async change<R>(id: string | undefined, mutate: Mutate<D, R>, options: ChangeOptions = {}): Promise<ChangeResult<D, R>> {
+    if (options.opKey !== undefined && (options.opKey.length === 0 || options.opKey.length > MAX_OP_KEY_LENGTH)) {
+      throw new Error(`session-store: Bad usage: opKey must be 1-${MAX_OP_KEY_LENGTH} characters`);
+    }
+    const issuedAt = this.ids.verify(id);
+    if (issuedAt === null) return this.changeNew(mutate, options, "absent");
+    const key = sessionKey(id!);
+    const ringOp = newOpId();
+    const outcome = await this.guard("change", () =>
+      this.retry(() =>
+        this.needsTransaction(options)
+          ? this.sql.transaction((tx) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp))
+          : this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp),
+      ),
+    );
+    if ("ended" in outcome) return this.changeNew(mutate, options, outcome.ended);
+    return outcome;
+  }
+
+  /**
+   * A new id for the same visitor (sign-in: `keepData`, bound to `userId`) or a
+   * fresh anonymous one (sign-out). The old row becomes a tombstone in the same
+   * transaction that inserts the new one, so the old id stops working on every
+   * node at the moment the new one starts. Op keys survive with `keepData`.
+   */
+  async rotate(id: string | undefined, options: { userId: number | null; keepData: boolean }): Promise<{ id: string; session: Session<D> }> {
+    const oldIssuedAt = this.ids.verify(id);
+    const oldKey = oldIssuedAt === null ? null : sessionKey(id!);
+    const newId = this.ids.issue(this.now());
+    const newKey = sessionKey(newId);
+    return this.guard("rotate", () =>
+      this.retry(() =>
+        this.sql.transaction(async (tx) => {
+          // A retry after an unknown outcome: if our new row is there, the rotation happened.
+          const done = (await tx.query<SessionRow[]>(SELECT_SESSION, [newKey]))[0];
+          if (done) return { id: newId, session: this.toSession(newKey, done, this.parse(done.session_data, newKey).data) };
+          const now = this.now();
+          let data = this.emptyData();
+          let lineage = newLineage();
+          if (oldKey !== null && oldIssuedAt !== null) {
+            const old = (await tx.query<SessionRow[]>(SELECT_SESSION, [oldKey]))[0];
+            const state = this.classify(old, oldIssuedAt);
+            const tombstone = this.envelopeBytes({ data: this.emptyData(), ops: [] });
+            const until = this.tombstoneExpiry(oldIssuedAt, now, true);
+            if (state.kind === "live") {
+              const updated = await tx.query<WriteResult>(TOMBSTONE, [
+                new Date(now), "rotated", tombstone, until, this.nodeName, oldKey, old!.version,
+              ]);
+              if (updated.affectedRows !== 1) throw new VersionConflictError();
+              if (options.keepData) {
+                data = this.parse(old!.session_data, oldKey).data;
+                lineage = old!.lineage;
+              }
+            } else if (state.kind === "unbacked") {
+              // Never written, but issued: it must stop working too (a planted id must not follow the sign-in).
+              await this.insertOrConflict(tx, INSERT_TOMBSTONE, [
+                oldKey, new Date(oldIssuedAt), new Date(now), until, newLineage(), this.nodeName, tombstone, new Date(now), "rotated",
+              ]);
+            }
+          }
+          const created = new Date(now);
+          await tx.query(INSERT_SESSION, [
+            newKey, options.userId, created, created, this.expiresAt(now, now), lineage, this.nodeName,
+            this.envelopeBytes({ data, ops: [] }),
+          ]);
+          const session: Session<D> = { key: newKey, userId: options.userId, createdAt: created, lastUpdated: created, version: 0, data, backed: true };
+          return { id: newId, session };
+        }),
+      ),
+    );
+  }
+
+  /** destroy(): the id stops working everywhere, and never comes back. */
+  async destroy(id: string | undefined): Promise<void> {
+    const issuedAt = this.ids.verify(id);
+    if (issuedAt === null) return;
+    const key = sessionKey(id!);
+    await this.guard("destroy", async () => {
+      const ended = await this.retry(() => this.tombstoneByKey(key));
+      if (ended) return;
+      const now = this.now();
+      // No live row: record the id itself, so an issued-but-unwritten id cannot be adopted later.
+      await this.retry(() =>
+        this.sql.query(
+          "INSERT IGNORE INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data, ended_at, end_reason) VALUES (?, NULL, ?, ?, ?, 0, ?, ?, ?, ?, 'destroyed')",
+          [key, new Date(issuedAt), new Date(now), this.tombstoneExpiry(issuedAt, now, false), newLineage(), this.nodeName,
+            this.envelopeBytes({ data: this.emptyData(), ops: [] }), new Date(now)],
+        ),
+      );
+    });
+  }
+
+  /** End one session by its stored key (operators see keys, never ids). */
+  async destroyByKey(key: Buffer): Promise<boolean> {
+    return this.guard("destroy", () => this.retry(() => this.tombstoneByKey(key)));
+  }
+
+  /** Sign a user out everywhere: end every session bound to them. Returns how many. */
+  async destroyByUserId(userId: number): Promise<number> {
+    const now = this.now();
+    const result = await this.guard("destroy_by_user", () =>
+      this.retry(() =>
+        this.sql.query<WriteResult>(
+          `UPDATE php_session SET ended_at = ?, end_reason = 'destroyed', user_id = NULL, session_data = ?, version = version + 1,
+             expires_at = GREATEST(?, DATE_ADD(date_created, INTERVAL ? SECOND)), last_node = ?
+           WHERE user_id = ? AND ended_at IS NULL`,
+          [new Date(now), this.emptyEnvelopeBytes, new Date(now + this.clockSkewMs),
+            Math.ceil((this.idleTimeoutMs + this.clockSkewMs) / 1000), this.nodeName, userId],
+        ),
+      ),
+    );
+    return result.affectedRows;
+  }
+
+  /** How many live sessions have a row, anonymous and signed in (for operators). */
+  async countActive(): Promise<{ anonymous: number; signedIn: number }> {
+    const rows = await this.guard("count", () =>
+      this.retry(() =>
+        this.sql.query<{ signed_in: number; n: number }[]>(
+          "SELECT user_id IS NOT NULL AS signed_in, COUNT(*) AS n FROM php_session WHERE expires_at > ? AND ended_at IS NULL GROUP BY user_id IS NOT NULL",
+          [new Date(this.now())],
+        ),
+      ),
+    );
+    return {
+      anonymous: Number(rows.find((r) => Number(r.signed_in) === 0)?.n ?? 0),
+      signedIn: Number(rows.find((r) => Number(r.signed_in) === 1)?.n ?? 0),
+    };
+  }
+
+  /** Live signed-in sessions, most recently used first (for operators). */
+  async listSignedIn(limit = 200): Promise<SignedInSession[]> {
+    const rows = await this.guard("list", () =>
+      this.retry(() =>
+        this.sql.query<{ session_id: Buffer; user_id: number; date_created: Date; last_updated: Date; last_node: string }[]>(
+          "SELECT session_id, user_id, date_created, last_updated, last_node FROM php_session WHERE user_id IS NOT NULL AND ended_at IS NULL AND expires_at > ? ORDER BY last_updated DESC LIMIT ?",
+          [new Date(this.now()), limit],
+        ),
+      ),
+    );
+    return rows.map((r) => ({
+      key: r.session_id.toString("hex"),
+      label: sessionLabel(r.session_id),
+      userId: r.user_id,
+      createdAt: r.date_created,
+      lastSeen: r.last_updated,
+      lastNode: r.last_node,
+    }));
+  }
+
+  /** Rows GC may delete now: expired a clock-skew margin ago, so no node's clock can still call them live. */
+  gcCutoff(): Date {
+    return new Date(this.now() - this.clockSkewMs);
+  }
+
+  // ---- internals ----
+
+  private needsTransaction(options: ChangeOptions): boolean {
+    return options.opKey !== undefined || options.transaction === true;
+  }
+
+  private async attemptChange<R>(
+    q: SqlTransaction,
+    key: Buffer,
+    issuedAt: number,
+    mutate: Mutate<D, R>,
+    options: ChangeOptions,
+    ringOp: string,
+  ): Promise<ChangeResult<D, R> | { ended: EndReason }> {
+    const rows = options.opKey
+      ? await q.query<SessionRow[]>(SELECT_SESSION_WITH_OP, [options.opKey, key])
+      : await q.query<SessionRow[]>(SELECT_SESSION, [key]);
+    const row = rows[0];
+    const state = this.classify(row, issuedAt);
+    if (state.kind === "rotated") return { status: "rotated" };
+    if (state.kind === "ended") {
+      if (state.reason === "expired" && row) await this.deleteExpired(key, row);
+      return { ended: state.reason };
+    }
+    const now = this.now();
+    if (state.kind === "unbacked") {
+      const session = this.unbacked(key, issuedAt);
+      const { data, result } = await mutate(session.data, session, q);
+      if (data === UNCHANGED) return { status: "unchanged", session, result };
+      const lineage = newLineage();
+      const envelope = { data, ops: options.opKey ? [] : [ringOp] };
+      // Two first changes at once (two tabs): the loser's INSERT hits the key and re-reads the winner's row.
+      await this.insertOrConflict(q, INSERT_SESSION, [
+        key, null, new Date(issuedAt), new Date(now), this.expiresAt(issuedAt, now), lineage, this.nodeName, this.envelopeBytes(envelope),
+      ]);
+      if (options.opKey) await this.recordOp(q, lineage, options, now);
+      return { status: "changed", session: { ...session, data, lastUpdated: new Date(now), backed: true }, result };
+    }
+    const live = row!;
+    const parsed = this.parse(live.session_data, key);
+    const session = this.toSession(key, live, parsed.data);
+    if (options.opKey) {
+      if (live.op_fingerprint) {
+        if (!live.op_fingerprint.equals(fingerprintBytes(options.fingerprint))) throw new IdempotencyKeyReusedError();
+        return { status: "duplicate", session };
+      }
+    } else if (parsed.ops.includes(ringOp)) {
+      return { status: "duplicate", session };
+    }
+    const { data, result } = await mutate(parsed.data, session, q);
+    if (data === UNCHANGED && parsed.ok) return { status: "unchanged", session, result };
+    const next = data === UNCHANGED ? parsed.data : data;
+    const ops = options.opKey ? parsed.ops : [...parsed.ops, ringOp].slice(-MAX_RING_OPS);
+    const updated = await q.query<WriteResult>(UPDATE_SESSION, [
+      this.envelopeBytes({ data: next, ops }), new Date(now), this.expiresAt(live.date_created.getTime(), now), this.nodeName, key, live.version,
+    ]);
+    if (updated.affectedRows !== 1) throw new VersionConflictError();
+    if (options.opKey) await this.recordOp(q, live.lineage, options, now);
+    return {
+      status: "changed",
+      session: { ...session, data: next, version: live.version + 1, lastUpdated: new Date(now) },
+      result,
+    };
+  }
+
+  /** A change for a request without a usable id: applied to empty data under a new id. */
+  private async changeNew<R>(mutate: Mutate<D, R>, options: ChangeOptions, previous: EndReason | "absent"): Promise<ChangeResult<D, R>> {
+    const id = this.ids.issue(this.now());
+    const key = sessionKey(id);
+    const issuedAt = this.ids.verify(id)!;
+    const ringOp = newOpId();
+    const result = await this.guard("create", () =>
+      this.retry(() =>
+        this.needsTransaction(options)
+          ? this.sql.transaction((tx) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp))
+          : this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp),
+      ),
+    );
+    if ("ended" in result || result.status === "rotated") {
+      throw new Error("session-store: a freshly issued id was found ended; is the clock or the table shared with another secret?");
+    }
+    if (result.status === "duplicate") return result;
+    return { ...result, id, previous };
+  }
+
+  private classify(
+    row: SessionRow | undefined,
+    issuedAt: number,
+  ): { kind: "live" } | { kind: "unbacked" } | { kind: "rotated" } | { kind: "ended"; reason: EndReason } {
+    const now = this.now();
+    if (!row) {
+      // Never written: usable while it could still be within its idle timeout (and not from the future).
+      const age = now - issuedAt;
+      if (age < this.idleTimeoutMs && age > -this.clockSkewMs) return { kind: "unbacked" };
+      return { kind: "ended", reason: "unknown" };
+    }
+    if (row.ended_at) {
+      if (row.end_reason === "rotated" && now - row.ended_at.getTime() < this.rotatedGraceMs) return { kind: "rotated" };
+      return { kind: "ended", reason: row.end_reason === "expired" ? "expired" : "destroyed" };
+    }
+    if (this.isExpired(row, now)) return { kind: "ended", reason: "expired" };
+    return { kind: "live" };
+  }
+
+  private isExpired(row: { date_created: Date; last_updated: Date }, now: number): boolean {
+    return now - row.last_updated.getTime() >= this.idleTimeoutMs || now - row.date_created.getTime() >= this.absoluteTimeoutMs;
+  }
+
+  private expiresAt(createdAt: number, lastUpdated: number): Date {
+    return new Date(Math.min(lastUpdated + this.idleTimeoutMs, createdAt + this.absoluteTimeoutMs));
+  }
+
+  /**
+   * A tombstone must outlive every way its id could be taken for live: the
+   * grace period of a rotation, and the window in which an unwritten id counts
+   * as fresh (issue time + idle timeout), plus the clock-skew margin.
+   */
+  private tombstoneExpiry(issuedAt: number, now: number, rotated: boolean): Date {
+    const grace = rotated ? this.rotatedGraceMs : 0;
+    return new Date(Math.max(now + grace, issuedAt + this.idleTimeoutMs) + this.clockSkewMs);
+  }
+
+  private async tombstoneByKey(key: Buffer): Promise<boolean> {
+    const row = (await this.sql.query<SessionRow[]>(SELECT_SESSION, [key]))[0];
+    if (!row || row.ended_at) return false;
+    const now = this.now();
+    const updated = await this.sql.query<WriteResult>(TOMBSTONE, [
+      new Date(now), "destroyed", this.envelopeBytes({ data: this.emptyData(), ops: [] }),
+      this.tombstoneExpiry(row.date_created.getTime(), now, false), this.nodeName, key, row.version,
+    ]);
+    if (updated.affectedRows !== 1) throw new VersionConflictError();
+    return true;
+  }
+
+  /** An expired row is removed at once, so every node sees it gone (its id can no longer count as fresh). */
+  private async deleteExpired(key: Buffer, row: SessionRow): Promise<void> {
+    await this.sql
+      .query("DELETE FROM php_session WHERE session_id = ? AND version = ? AND ended_at IS NULL", [key, row.version])
+      .catch((error: unknown) => this.log?.warn({ err: describe(error), session: sessionLabel(key) }, "expired session delete failed"));
+  }
+
+  private async recordOp(q: SqlTransaction, lineage: Buffer, options: ChangeOptions, now: number): Promise<void> {
+    await this.insertOrConflict(q, INSERT_OP, [
+      lineage, options.opKey, fingerprintBytes(options.fingerprint), new Date(now), new Date(now + this.opRetentionMs),
+    ]);
+  }
+
+  /** An INSERT whose duplicate key means "someone else got there first": retry the whole change. */
+  private async insertOrConflict(q: SqlTransaction, sql: string, values: unknown[]): Promise<void> {
+    try {
+      await q.query(sql, values);
+    } catch (error) {
+      if (errnoOf(error) === 1062) throw new VersionConflictError();
+      throw error;
+    }
+  }
+
+  /** Refresh last_updated without a version bump, so it never conflicts with a change's check. */
+  private async touch(key: Buffer, createdAt: Date): Promise<void> {
+    const now = this.now();
+    await this.sql.query(
+      "UPDATE php_session SET last_updated = ?, expires_at = ? WHERE session_id = ? AND last_updated < ? AND ended_at IS NULL",
+      [new Date(now), this.expiresAt(createdAt.getTime(), now), key, new Date(now)],
+    );
+  }
+
+  private unbacked(key: Buffer, issuedAt: number): Session<D> {
+    const at = new Date(issuedAt);
+    return { key, userId: null, createdAt: at, lastUpdated: at, version: 0, data: this.emptyData(), backed: false };
+  }
+
+  private toSession(key: Buffer, row: SessionRow, data: D): Session<D> {
+    return {
+      key,
+      userId: row.user_id,
+      createdAt: row.date_created,
+      lastUpdated: row.last_updated,
+      version: row.version,
+      data,
+      backed: true,
+    };
+  }
+
+  /** Parse stored bytes; never throws. Malformed data resets to empty (logged), keeping the row's id and owner. */
+  private parse(stored: Buffer | string, key: Buffer): { ok: boolean; data: D; ops: string[] } {
+    let json: unknown;
+    try {
+      json = JSON.parse(typeof stored === "string" ? stored : stored.toString("utf8"));
+    } catch {
+      this.log?.warn({ session: sessionLabel(key), reason: "invalid JSON" }, "malformed session data reset to empty");
+      return { ok: false, data: this.emptyData(), ops: [] };
+    }
+    const envelope = json as Partial<Envelope<unknown>> | null;
+    const parsed = this.schema.safeParse(envelope?.data);
+    if (!parsed.success) {
+      this.log?.warn({ session: sessionLabel(key), reason: "data does not match the schema" }, "malformed session data reset to empty");
+      return { ok: false, data: this.emptyData(), ops: [] };
+    }
+    const ops = Array.isArray(envelope?.ops) ? envelope.ops.filter((op): op is string => typeof op === "string") : [];
+    return { ok: true, data: parsed.data, ops };
+  }
+
+  private envelopeBytes(envelope: Envelope<D>): Buffer {
+    const checked = this.schema.safeParse(envelope.data);
+    if (!checked.success) throw new Error("session-store: Bad usage: a mutation returned data that does not match the schema");
+    const bytes = Buffer.from(JSON.stringify({ data: checked.data, ops: envelope.ops }), "utf8");
+    if (bytes.length > this.maxDataBytes) throw new SessionDataTooLargeError(bytes.length, this.maxDataBytes);
+    return bytes;
+  }
+
+  private async retry<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const errorClass = error instanceof VersionConflictError ? "conflict" : classifyError(error);
+        if (errorClass === "permanent") throw error;
+        const limit = errorClass === "conflict" ? this.conflictAttempts : this.connectionAttempts;
+        if (n >= limit) throw error;
+        this.observer?.retry(errorClass);
+        const ceiling = Math.min(100, 2 * 2 ** n);
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * (ceiling + 1))));
+      }
+    }
+  }
+
+  /** Time the operation, and turn "could not reach the database" into one error type callers recognise. */
+  private async guard<T>(op: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await work();
+      this.observer?.operation(op, (performance.now() - started) / 1000, "ok");
+      return result;
+    } catch (error) {
+      this.observer?.operation(op, (performance.now() - started) / 1000, "error");
+      if (error instanceof VersionConflictError || classifyError(error) !== "permanent") {
+        throw new SessionStoreUnavailableError(error);
+      }
+      throw error;
+    }
+  }
+}
+
+/** Fingerprints are stored as 32 bytes (SHA-256 of the caller's string), so any length fits. */
+function fingerprintBytes(fingerprint: string | undefined): Buffer {
+  return sessionKey(fingerprint ?? "");
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

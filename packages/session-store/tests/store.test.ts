@@ -1,0 +1,288 @@
+// The session store against a real server (every node of a cluster when
+// several URLs are given). Each test states one promise and would fail without it.
+import { createHash } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { collectGarbage, acquireLease } from "../src/gc.ts";
+import { SessionStoreUnavailableError, IdempotencyKeyReusedError } from "../src/errors.ts";
+import { mariadbExecutor } from "../src/mariadb.ts";
+import { SessionIds, sessionKey } from "../src/ids.ts";
+import { SessionStore, UNCHANGED } from "../src/store.ts";
+import * as mariadb from "mariadb";
+import { ABSOLUTE, addOne, cartSchema, cleanUp, Clock, harness, IDLE, raw, SECRET, testUrls, writes } from "./harness.ts";
+
+afterAll(cleanUp);
+
+type Row = Record<string, unknown>;
+const rowOf = async (id: string) => (await raw<Row[]>("SELECT * FROM php_session WHERE session_id = ?", [sessionKey(id)]))[0];
+const lastNode = (n: number) => testUrls().length - 1 === 0 ? 0 : Math.min(n, testUrls().length - 1);
+const cartOf = async (store: SessionStore<{ lines: { productId: number; quantity: number }[] }>, id: string) => {
+  const loaded = await store.load(id);
+  return loaded.status === "active" ? loaded.session.data.lines : null;
+};
+const lineage = async (id: string) => ((await rowOf(id))!.lineage as Buffer).toString("hex");
+
+describe("ids", () => {
+  it("ids this server did not issue are absent, never looked up, never adopted", async () => {
+    const { store, sql } = await harness();
+    const other = new SessionIds("another-secret-another-secret-another-secret!").issue(Date.now());
+    const genuine = store.issueId();
+    const tampered = genuine.slice(0, 10) + (genuine[10] === "A" ? "B" : "A") + genuine.slice(11);
+    for (const bad of [undefined, "", "abc", other, tampered, genuine + "x", "A".repeat(5000), "' OR 1=1 --"]) {
+      expect(await store.load(bad)).toEqual({ status: "absent" });
+    }
+    expect(sql.statements).toEqual([]);
+    const changed = await store.change(other, (cart) => addOne(5)(cart));
+    expect(changed.status === "changed" && changed.id).not.toBe(other);
+    expect(await rowOf(other)).toBeUndefined();
+  });
+
+  it("stores SHA-256 of the id, and the id appears in no column", async () => {
+    const { store } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(3));
+    const row = await rowOf(id);
+    expect(Buffer.compare(row!.session_id as Buffer, createHash("sha256").update(id).digest())).toBe(0);
+    const everything = JSON.stringify(Object.values(row!).map((v) => (Buffer.isBuffer(v) ? [v.toString("hex"), v.toString("base64url"), v.toString("latin1")] : String(v))));
+    expect(everything).not.toContain(id);
+  });
+
+  it("a database outage is an error, never an absent or new session", async () => {
+    const dead = mariadb.createPool({ host: "127.0.0.1", port: 1, user: "x", password: "x", connectTimeout: 200, acquireTimeout: 400 });
+    const store = new SessionStore({
+      sql: mariadbExecutor(dead), secret: SECRET, schema: cartSchema, emptyData: () => ({ lines: [] }),
+      idleTimeoutMs: IDLE, absoluteTimeoutMs: ABSOLUTE, nodeName: "pkg-test",
+    });
+    const id = store.issueId();
+    await expect(store.load(id)).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+    await expect(store.change(id, addOne(1))).rejects.toBeInstanceOf(SessionStoreUnavailableError);
+    await dead.end();
+  });
+});
+
+describe("lazy rows", () => {
+  it("an issued id that only reads writes no row; its first change inserts it", async () => {
+    const { store, sql } = await harness();
+    const id = store.issueId();
+    for (let i = 0; i < 20; i++) expect((await store.load(id)).status).toBe("active");
+    expect(writes(sql.statements)).toEqual([]);
+    expect(await rowOf(id)).toBeUndefined();
+    const first = await store.change(id, addOne(4));
+    expect(first.status).toBe("changed");
+    expect(first.status === "changed" && first.id).toBeUndefined();
+    expect(await cartOf(store, id)).toEqual([{ productId: 4, quantity: 1 }]);
+  });
+
+  it("one visitor's concurrent first changes on different nodes end in one session holding all of them", async () => {
+    const stores = await Promise.all(testUrls().map((_, node) => harness({ node })));
+    const id = stores[0].store.issueId();
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => stores[i % stores.length].store.change(id, addOne(9))));
+    expect(results.every((r) => r.status === "changed" && r.id === undefined)).toBe(true);
+    expect(await cartOf(stores[0].store, id)).toEqual([{ productId: 9, quantity: 12 }]);
+  });
+
+  it("an unwritten id older than the idle timeout has ended: a change gets a new id", async () => {
+    const clock = new Clock();
+    const { store } = await harness({ clock });
+    const id = store.issueId();
+    clock.advance(IDLE + 1000);
+    expect(await store.load(id)).toEqual({ status: "ended", reason: "unknown" });
+    const changed = await store.change(id, addOne(1));
+    expect(changed.status === "changed" && changed.id).toMatch(/^[\w-]{70}$/);
+    expect(await rowOf(id)).toBeUndefined();
+  });
+});
+
+describe("rotation", () => {
+  it("sign-in: a new id keeps the cart; the old id is refused as rotated on another node, and never acts in the new session", async () => {
+    const a = await harness({ node: 0 });
+    const b = await harness({ node: lastNode(2) });
+    const id = a.store.issueId();
+    await a.store.change(id, addOne(7));
+    const rotated = await a.store.rotate(id, { userId: 77, keepData: true });
+    expect(rotated.id).not.toBe(id);
+    expect(await b.store.load(id)).toEqual({ status: "rotated" });
+    expect(await b.store.change(id, addOne(7))).toEqual({ status: "rotated" });
+    const seen = await b.store.load(rotated.id);
+    expect(seen.status === "active" && seen.session.userId).toBe(77);
+    expect(await cartOf(b.store, rotated.id)).toEqual([{ productId: 7, quantity: 1 }]);
+  });
+
+  it("an id rotated away longer ago than the grace period has ended: a change gets a new id, not the signed-in session", async () => {
+    const clock = new Clock();
+    const { store } = await harness({ clock, rotatedGraceMs: 1000 });
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    const rotated = await store.rotate(id, { userId: 5, keepData: true });
+    clock.advance(2000);
+    expect(await store.load(id)).toEqual({ status: "ended", reason: "destroyed" });
+    const late = await store.change(id, addOne(2));
+    expect(late.status === "changed" && late.id).toBeTruthy();
+    expect(late.status === "changed" && late.id).not.toBe(rotated.id);
+    expect(await cartOf(store, rotated.id)).toEqual([{ productId: 1, quantity: 1 }]);
+  });
+
+  it("an issued id that never got a row is tombstoned at sign-in (a planted id does not follow the sign-in)", async () => {
+    const { store } = await harness();
+    const planted = store.issueId();
+    await store.rotate(planted, { userId: 9, keepData: true });
+    expect(await store.load(planted)).toEqual({ status: "rotated" });
+    expect(await store.change(planted, addOne(1))).toEqual({ status: "rotated" });
+  });
+
+  it("sign-out gives a fresh anonymous session with an empty cart and a new lineage", async () => {
+    const { store } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(2));
+    const before = await lineage(id);
+    const out = await store.rotate(id, { userId: null, keepData: false });
+    expect(await cartOf(store, out.id)).toEqual([]);
+    expect(await lineage(out.id)).not.toBe(before);
+  });
+});
+
+describe("exactly once", () => {
+  it("a key replayed after 40 other changes is still a duplicate", async () => {
+    const { store } = await harness();
+    const id = store.issueId();
+    expect((await store.change(id, addOne(1), { opKey: "add:K1", fingerprint: "a" })).status).toBe("changed");
+    for (let i = 0; i < 40; i++) await store.change(id, addOne(2), { opKey: `add:other-${i}`, fingerprint: "b" });
+    expect((await store.change(id, addOne(1), { opKey: "add:K1", fingerprint: "a" })).status).toBe("duplicate");
+    expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 1 }, { productId: 2, quantity: 40 }]);
+  });
+
+  it("a key applied before sign-in is a duplicate after it", async () => {
+    const { store } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(3), { opKey: "add:K2", fingerprint: "a" });
+    const rotated = await store.rotate(id, { userId: 3, keepData: true });
+    expect((await store.change(rotated.id, addOne(3), { opKey: "add:K2", fingerprint: "a" })).status).toBe("duplicate");
+    expect(await cartOf(store, rotated.id)).toEqual([{ productId: 3, quantity: 1 }]);
+  });
+
+  it("the same key with a different request is refused", async () => {
+    const { store } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(3), { opKey: "add:K3", fingerprint: "product 3" });
+    await expect(store.change(id, addOne(4), { opKey: "add:K3", fingerprint: "product 4" })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+  });
+
+  it("a commit whose answer was lost applies once when retried (keyed and unkeyed)", async () => {
+    const { store, sql } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    const lost = Object.assign(new Error("Connection lost"), { code: "ECONNRESET" });
+    sql.failNext(/^UPDATE php_session SET session_data/, lost, "after");
+    await store.change(id, addOne(1));
+    sql.failNext(/^INSERT INTO php_session_op/, lost, "after");
+    await expect(store.change(id, addOne(1), { opKey: "add:K4", fingerprint: "x" })).rejects.toBeInstanceOf(SessionStoreUnavailableError).catch(() => undefined);
+    await store.change(id, addOne(1), { opKey: "add:K4", fingerprint: "x" });
+    expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 3 }]);
+  });
+
+  it("a Galera certification conflict (1213) at commit is retried and lands once", async () => {
+    const { store, sql } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    sql.failNext(/^UPDATE php_session SET session_data/, Object.assign(new Error("Deadlock found"), { errno: 1213 }));
+    await store.change(id, addOne(1));
+    expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 2 }]);
+  });
+
+  it("a permanent error is not retried", async () => {
+    const { store, sql } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    sql.failNext(/^UPDATE php_session SET session_data/, Object.assign(new Error("syntax"), { errno: 1064 }));
+    const before = sql.statements.length;
+    await expect(store.change(id, addOne(1))).rejects.toThrow("syntax");
+    expect(sql.statements.slice(before).filter((s) => s.startsWith("UPDATE")).length).toBe(1);
+  });
+});
+
+describe("no lost updates", () => {
+  it("50 concurrent increments through every node leave exactly 50", async () => {
+    const stores = await Promise.all(testUrls().map((_, node) => harness({ node })));
+    const id = stores[0].store.issueId();
+    await stores[0].store.change(id, addOne(1, 0 + 1));
+    await Promise.all(Array.from({ length: 49 }, (_, i) => stores[i % stores.length].store.change(id, addOne(1))));
+    expect(await cartOf(stores[0].store, id)).toEqual([{ productId: 1, quantity: 50 }]);
+  });
+
+  it("a mutation that returns UNCHANGED writes nothing", async () => {
+    const { store, sql } = await harness();
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    const before = writes(sql.statements).length;
+    const result = await store.change(id, () => ({ data: UNCHANGED, result: 42 }));
+    expect(result.status === "unchanged" && result.result).toBe(42);
+    expect(writes(sql.statements).length).toBe(before);
+  });
+});
+
+describe("timeouts and touches", () => {
+  it("idle and absolute timeouts end a session; reads within the touch interval write nothing", async () => {
+    const clock = new Clock();
+    const { store, sql } = await harness({ clock, touchIntervalMs: 60_000 });
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    const before = writes(sql.statements).length;
+    clock.advance(30_000);
+    await store.load(id);
+    expect(writes(sql.statements).length).toBe(before);
+    clock.advance(31_000);
+    await store.load(id);
+    expect(writes(sql.statements).length).toBe(before + 1);
+    clock.advance(IDLE + 1);
+    expect(await store.load(id)).toEqual({ status: "ended", reason: "expired" });
+    expect(await rowOf(id)).toBeUndefined();
+    expect(await store.load(id)).toEqual({ status: "ended", reason: "unknown" });
+  });
+});
+
+describe("destroy", () => {
+  it("a destroyed id never comes back, on any node, even though its MAC is valid", async () => {
+    const a = await harness({ node: 0 });
+    const b = await harness({ node: lastNode(1) });
+    const id = a.store.issueId();
+    await a.store.change(id, addOne(1));
+    await a.store.destroy(id);
+    expect(await b.store.load(id)).toEqual({ status: "ended", reason: "destroyed" });
+    const after = await b.store.change(id, addOne(1));
+    expect(after.status === "changed" && after.id).toBeTruthy();
+    expect(((await rowOf(id))!.ended_at)).not.toBeNull();
+  });
+
+  it("sign-out everywhere ends every session of that user and no other", async () => {
+    const { store } = await harness();
+    const mine = await store.rotate(store.issueId(), { userId: 424242, keepData: false });
+    const mine2 = await store.rotate(store.issueId(), { userId: 424242, keepData: false });
+    const theirs = await store.rotate(store.issueId(), { userId: 424243, keepData: false });
+    expect(await store.destroyByUserId(424242)).toBe(2);
+    expect((await store.load(mine.id)).status).toBe("ended");
+    expect((await store.load(mine2.id)).status).toBe("ended");
+    expect((await store.load(theirs.id)).status).toBe("active");
+  });
+});
+
+describe("garbage collection", () => {
+  it("deletes rows expired before the cutoff, in batches, and keeps the rest", async () => {
+    const clock = new Clock();
+    const { store, sql } = await harness({ clock });
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    const keep = store.issueId();
+    clock.advance(IDLE + 10 * 60_000);
+    await store.change(keep, addOne(1)).catch(() => undefined);
+    const result = await collectGarbage(sql, { holder: "pkg-test", leaseName: "pkg-test-gc", cutoff: store.gcCutoff(), batchSize: 2, now: clock.now });
+    expect(result.ran).toBe(true);
+    expect(await rowOf(id)).toBeUndefined();
+  });
+
+  it("a second run while one holds the lease does not run", async () => {
+    const { sql } = await harness();
+    const token = await acquireLease(sql, "pkg-test-lease", "a", 60_000);
+    expect(token).not.toBeNull();
+    expect(await acquireLease(sql, "pkg-test-lease", "b", 60_000)).toBeNull();
+    await raw("DELETE FROM job_leases WHERE name = 'pkg-test-lease'");
+  });
+});

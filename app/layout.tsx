@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { unstable_rethrow } from "next/navigation";
 import { getCurrentUser } from "@/lib/auth/current-user";
 import { getCart } from "@/lib/cart/service";
+import { log } from "@/lib/log";
 import { nodeName } from "@/lib/node-name";
 import { getSessionNotice } from "@/lib/session";
 import { CartCountProvider } from "@/components/cart/cart-count";
@@ -28,7 +29,7 @@ async function readHeaderState() {
     return { totalQuantity: cart.totalQuantity, user, notice };
   } catch (error) {
     unstable_rethrow(error);
-    console.error("layout: session read failed", error);
+    log().error({ err: error }, "layout: session read failed");
     return { totalQuantity: 0, user: null, notice: null };
   }
 }

@@ -46,6 +46,8 @@ export interface GrowthOptions {
   liveSessions: number;
   /** Whether expiry follows the key order (sequential GC) or is unrelated to it (random GC). */
   gcOrder: "key" | "random";
+  /** Longest wait for the nodes to settle after a fill. */
+  settleMaxS: number;
 }
 
 export interface ReadCase {
@@ -63,6 +65,9 @@ export interface GrowthResult {
   gcOrder: "key" | "random";
   fillerBytesPerRow: number;
   fill: { rows: number; seconds: number; rowsPerSecond: number };
+  /** Wait before measuring, until replication and page flushing had caught up (bounded by maxS). */
+  settle: { large: { seconds: number; settled: boolean }; small: { seconds: number; settled: boolean }; maxS: number };
+  bufferPoolMiB: number;
   small: ReadCase;
   large: ReadCase;
   /** large/small, p50 and p99, for live reads and cold reads. */
@@ -196,6 +201,8 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
 
     progress(`growth: filling php_session to ~${options.largeRows.toLocaleString("en")} rows`);
     const filled = await fill(options.largeRows);
+    const settledLarge = await settleNodes(options.allUrls, options.settleMaxS);
+    progress(`growth: waited ${settledLarge.seconds} s for every node to apply the fill and flush (${settledLarge.settled ? "settled" : "not settled"})`);
     const measured = await measureReads();
     const large: ReadCase = { tableRows: measured.tableRows, liveReadUs: summarize(measured.live, 0), coldReadUs: summarize(measured.cold, 0) };
     progress(`growth: ${large.tableRows} rows: live read p50 ${large.liveReadUs.p50} µs, p99 ${large.liveReadUs.p99} µs`);
@@ -208,6 +215,7 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
     // with the first measurement, so drift between the two table sizes averages out.
     fillerCount = 0;
     await fill(options.smallRows);
+    const settledSmall = await settleNodes(options.allUrls, options.settleMaxS);
     const smallAfter = await measureReads();
     const small: ReadCase = {
       tableRows: Math.round((smallBefore.tableRows + smallAfter.tableRows) / 2),
@@ -222,6 +230,8 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       gcOrder: options.gcOrder,
       fillerBytesPerRow: FILLER_DATA.length,
       fill: { rows: filled.rows, seconds: round(filled.seconds, 1), rowsPerSecond: Math.round(filled.rows / filled.seconds) },
+      settle: { large: settledLarge, small: settledSmall, maxS: options.settleMaxS },
+      bufferPoolMiB: await bufferPoolMiB(options.url),
       small,
       large,
       ratios: {
@@ -249,6 +259,40 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
         .catch(() => undefined);
     }
     await leaseDb.end();
+  }
+}
+
+/**
+ * Waits (bounded) until the fill has settled on every node: Galera's appliers
+ * have caught up (empty receive queue, the same last committed seqno) and
+ * InnoDB has written back most dirty pages. Measured right after a burst of a
+ * million inserts, reads compete with db-2/db-3 applying them and with page
+ * flushing on the same two cores: that, not the table's size, was most of the
+ * 2.65x of issue 14. A table that grew to a million rows over hours has no
+ * such backlog. Returns the seconds waited.
+ */
+export async function settleNodes(urls: string[], maxS: number): Promise<{ seconds: number; settled: boolean }> {
+  const started = performance.now();
+  const conns = await Promise.all(urls.map((url) => createConnection(connectionConfigFromUrl(url))));
+  try {
+    for (;;) {
+      const statuses = await Promise.all(
+        conns.map(async (conn) => {
+          const rows = await conn.query<{ Variable_name: string; Value: string }[]>(
+            "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_recv_queue','wsrep_last_committed','Innodb_buffer_pool_pages_dirty','Innodb_buffer_pool_pages_total')",
+          );
+          return new Map(rows.map((r) => [r.Variable_name.toLowerCase(), Number(r.Value)]));
+        }),
+      );
+      const committed = statuses.map((s) => s.get("wsrep_last_committed") ?? 0);
+      const caughtUp = statuses.every((s) => (s.get("wsrep_local_recv_queue") ?? 0) === 0) && new Set(committed).size <= 1;
+      const clean = statuses.every((s) => (s.get("innodb_buffer_pool_pages_dirty") ?? 0) <= 0.02 * (s.get("innodb_buffer_pool_pages_total") ?? 1));
+      const seconds = (performance.now() - started) / 1000;
+      if ((caughtUp && clean) || seconds >= maxS) return { seconds: round(seconds, 1), settled: caughtUp && clean };
+      await sleep(1000);
+    }
+  } finally {
+    await Promise.all(conns.map((conn) => conn.end().catch(() => undefined)));
   }
 }
 
@@ -299,6 +343,16 @@ async function deleteBenchRows(admin: Connection): Promise<void> {
     if (result.affectedRows < 10000) break;
   }
   await admin.query("DELETE FROM php_session WHERE last_node IN ('bench', ?)", [FILLER_NODE]);
+}
+
+async function bufferPoolMiB(url: string): Promise<number> {
+  const conn = await createConnection(connectionConfigFromUrl(url));
+  try {
+    const rows = await conn.query<{ v: number }[]>("SELECT @@innodb_buffer_pool_size AS v");
+    return Math.round(Number(rows[0].v) / 2 ** 20);
+  } finally {
+    await conn.end();
+  }
 }
 
 export async function countBenchRows(url: string): Promise<number> {

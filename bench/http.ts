@@ -2,16 +2,18 @@
 // from bench/load-worker.mjs in a child process (autocannon, or fetch bursts);
 // this module prepares sessions, starts the worker, breaks and heals nodes on
 // schedule, and turns the worker's figures into results.
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { Database } from "@/lib/db/database";
 import { sessionKey } from "@shopcluster/session-store";
 import { clusterStatus, killNode, startNode, type Logger } from "../cluster/index";
 import { progress, sleep } from "./lib/progress";
-import { ratio, summarize } from "./lib/stats";
+import { ratio } from "./lib/stats";
+import { cookieFile, runWrk, socketErrorCount, type WrkRun } from "./wrk";
 
 const WORKER = fileURLToPath(new URL("./load-worker.mjs", import.meta.url));
+const FLOOR = fileURLToPath(new URL("./floor-server.mjs", import.meta.url));
 
 export interface LatencyMs {
   n: number;
@@ -84,6 +86,55 @@ export async function createSessions(baseUrl: string, n: number): Promise<string
   return cookies.slice(0, n);
 }
 
+/**
+ * `n` sessions whose rows exist, each with one cart line: made by one add
+ * (POST /api/cart/items without a cookie), as a shopper's first click does.
+ * Returns their `sid=…` cookies.
+ */
+export async function createCartSessions(baseUrl: string, n: number, productId: number): Promise<string[]> {
+  const cookies: string[] = [];
+  let made = 0;
+  const next = async () => {
+    while (made < n) {
+      made++;
+      const response = await fetch(`${baseUrl}/api/cart/items`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "idempotency-key": `bench-create-${process.pid}-${made}-${Date.now()}` },
+        body: JSON.stringify({ productId, quantity: 1 }),
+      });
+      await response.arrayBuffer();
+      const cookie = response.headers.getSetCookie().map((line) => /^((?:__Host-)?sid=[^;]+)/.exec(line)?.[1]).find(Boolean);
+      if (response.status !== 200 || !cookie) throw new Error(`POST /api/cart/items: ${response.status}, no session cookie`);
+      cookies.push(cookie);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, next));
+  return cookies;
+}
+
+/** `n` sessions of the floor server (its own rows, one cart line each). */
+export async function createFloorSessions(floorUrl: string, n: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const response = await fetch(`${floorUrl}/floor/sessions`, { method: "POST" });
+    await response.arrayBuffer();
+    const cookie = /^(sid=[^;]+)/.exec(response.headers.get("set-cookie") ?? "")?.[1];
+    if (response.status !== 200 || !cookie) throw new Error(`floor: POST /floor/sessions: ${response.status}`);
+    cookies.push(cookie);
+  }
+  return cookies;
+}
+
+/** Removes the floor server's rows. */
+export async function deleteFloorRows(dbUrl: string): Promise<void> {
+  const db = new Database({ urls: [dbUrl], poolSize: 1 });
+  try {
+    await db.query("DELETE FROM php_session WHERE last_node = 'bench-floor'");
+  } finally {
+    await db.end();
+  }
+}
+
 /** Ends the sessions behind these cookies (the bench leaves no rows behind). */
 export async function destroySessions(dbUrl: string, cookies: string[]): Promise<void> {
   const db = new Database({ urls: [dbUrl], poolSize: 2 });
@@ -105,119 +156,140 @@ export async function productIds(baseUrl: string): Promise<number[]> {
 
 // ---------------------------------------------------------------- part 2
 
+export const HTTP_REQUESTS = [
+  { request: "GET /api/cart", path: "/api/cart", mode: "get" },
+  { request: "POST /api/cart/items", path: "/api/cart/items", mode: "add" },
+  { request: "GET /", path: "/", mode: "get" },
+  { request: "GET /cart", path: "/cart", mode: "get" },
+] as const;
+export type RequestName = (typeof HTTP_REQUESTS)[number]["request"];
+export const TARGETS = ["nginx (3 nodes)", "web-1 direct", "floor"] as const;
+export type TargetName = (typeof TARGETS)[number];
+
+/** The seed design's figures from issue 14 (php-fpm behind nginx on its own 3-node Galera, same load): measured there, not by this bench. */
+export const PHP_REFERENCE = {
+  source: "issue 14: php-fpm + SELECT … FOR UPDATE / INSERT … ON DUPLICATE KEY UPDATE, nginx over 3 pools, own 3-node Galera, same machine and load; measured then, not by this bench",
+  reqPerSec: { "GET /api/cart": 1134, "POST /api/cart/items": 874 } as Partial<Record<RequestName, number>>,
+};
+
 export interface HttpCase {
-  request: "GET /api/cart" | "POST /api/cart/items";
-  target: "nginx (3 nodes)" | "web-1 direct";
+  request: RequestName;
+  target: TargetName;
   reqPerSec: number;
-  /** 2xx responses only. */
-  latencyMs: LatencyMs;
+  requests: number;
+  durationS: number;
+  latencyMs: WrkRun["latencyMs"];
   non2xx: number;
-  errors: number;
-  timeouts: number;
+  socketErrors: number;
   statusCounts: Record<string, number>;
 }
 
 export interface HttpResult {
-  sessions: number;
+  tool: string;
+  threads: number;
   connections: number;
-  /** Per case, split into `segments` alternating runs. */
   durationS: number;
-  segments: number;
+  warmupS: number;
+  sessions: number;
+  floor: string;
+  php: typeof PHP_REFERENCE;
   cases: HttpCase[];
-  /** nginx over 3 nodes / one node direct: throughput and p99 ratios. */
-  ratios: { getReqPerSec: number; getP99: number; postReqPerSec: number; postP99: number };
+  /** Per request: nginx / direct, nginx / floor, direct / floor, nginx / PHP (throughput). */
+  ratios: Record<RequestName, { nginxVsDirect: number; nginxVsFloor: number; directVsFloor: number; nginxVsPhp: number | null }>;
 }
 
+/** Starts bench/floor-server.mjs on `port` against `dbUrl`; resolves once it listens. */
+export async function startFloor(port: number, dbUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [FLOOR, "--port", String(port), "--db-url", dbUrl, "--pool", "16"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`floor server exited with ${code}`)));
+    createInterface({ input: child.stdout! }).on("line", (line) => line.startsWith("listening") && resolve());
+  });
+  return child;
+}
+
+/**
+ * The four hot requests, each through nginx, on web-1 direct and on the
+ * floor, with wrk (1 thread, 16 connections, `durationS` each) and 200
+ * sessions per case; targets in a rotating order so drift spreads over all.
+ * Reads share one set of sessions (one cart line each); every add case gets
+ * its own fresh set, so adds start from the same state and stay within limits.
+ */
 export async function benchHttp(options: {
   lbUrl: string;
   directUrl: string;
-  cookies: string[];
+  floorUrl: string;
+  dbUrl: string;
   productIds: number[];
+  sessions: number;
   connections: number;
   durationS: number;
-  /** Each case runs as this many segments, nginx and direct alternating A B B A A B: drift hits both alike. */
-  segments: number;
   warmupS: number;
 }): Promise<HttpResult> {
-  // Warm-up, not recorded: every node's JIT and connection pools, through nginx so all three get it.
-  progress(`http: warm-up, ${options.warmupS} s of mixed GET/POST through nginx`);
-  await runWorker<AutocannonResult>({
-    kind: "autocannon",
-    url: options.lbUrl,
-    connections: options.connections,
-    durationS: options.warmupS,
-    mix: "mixed",
-    cookies: options.cookies,
-    productIds: options.productIds,
-  });
-  const targets = [
-    { target: "nginx (3 nodes)" as const, url: options.lbUrl },
-    { target: "web-1 direct" as const, url: options.directUrl },
-  ];
-  const segmentS = options.durationS / options.segments;
+  const urls: Record<TargetName, string> = { "nginx (3 nodes)": options.lbUrl, "web-1 direct": options.directUrl, floor: options.floorUrl };
+  const shopCookies: string[] = [];
+  const makeShop = async () => {
+    const made = await createCartSessions(options.lbUrl, options.sessions, options.productIds[0]!);
+    shopCookies.push(...made);
+    return cookieFile(made);
+  };
+  const makeFloor = async () => cookieFile(await createFloorSessions(options.floorUrl, options.sessions));
   const cases: HttpCase[] = [];
-  for (const { request, mix } of [
-    { request: "GET /api/cart" as const, mix: "get" },
-    { request: "POST /api/cart/items" as const, mix: "post" },
-  ]) {
-    const runs = targets.map(() => [] as (AutocannonResult & { okLatencySamples: number[] })[]);
-    for (let segment = 0; segment < options.segments; segment++) {
-      const order = segment % 2 === 0 ? [0, 1] : [1, 0];
-      for (const t of order) {
-        progress(`http: ${request} via ${targets[t].target}, segment ${segment + 1}/${options.segments} (${segmentS} s, ${options.connections} connections)`);
-        runs[t].push(
-          await runWorker({
-            kind: "autocannon",
-            url: targets[t].url,
-            connections: options.connections,
-            durationS: segmentS,
-            mix,
-            cookies: options.cookies,
-            productIds: options.productIds,
-            returnSamples: true,
-          }),
+  try {
+    progress(`http: creating ${options.sessions} shop sessions (one add each) and ${options.sessions} floor sessions`);
+    const readFiles: Record<TargetName, string> = { "nginx (3 nodes)": "", "web-1 direct": "", floor: await makeFloor() };
+    readFiles["nginx (3 nodes)"] = readFiles["web-1 direct"] = await makeShop();
+    for (const [ri, spec] of HTTP_REQUESTS.entries()) {
+      const order = TARGETS.map((_, i) => TARGETS[(i + ri) % TARGETS.length]!);
+      for (const target of order) {
+        const cookiesFile = spec.mode === "add" ? (target === "floor" ? await makeFloor() : await makeShop()) : readFiles[target];
+        const common = { baseUrl: urls[target], path: spec.path, mode: spec.mode, cookiesFile, productIds: options.productIds, threads: 1, connections: options.connections };
+        if (options.warmupS > 0) await runWrk({ ...common, durationS: options.warmupS });
+        const run = await runWrk({ ...common, durationS: options.durationS });
+        const result: HttpCase = {
+          request: spec.request,
+          target,
+          reqPerSec: run.reqPerSec,
+          requests: run.requests,
+          durationS: run.durationS,
+          latencyMs: run.latencyMs,
+          non2xx: run.non2xx,
+          socketErrors: socketErrorCount(run),
+          statusCounts: run.statusCounts,
+        };
+        progress(
+          `http: ${spec.request} via ${target}: ${result.reqPerSec} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
         );
+        cases.push(result);
       }
     }
-    targets.forEach(({ target }, t) => {
-      const parts = runs[t];
-      const seconds = parts.reduce((sum, r) => sum + r.durationS, 0);
-      const statusCounts: Record<string, number> = {};
-      for (const r of parts) for (const [code, count] of Object.entries(r.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + count;
-      const latency = summarize(parts.flatMap((r) => r.okLatencySamples), 2);
-      const result: HttpCase = {
-        request,
-        target,
-        reqPerSec: Math.round((parts.reduce((sum, r) => sum + r.completed, 0) / seconds) * 10) / 10,
-        latencyMs: { n: latency.n, p50: latency.p50, p90: latency.p90, p99: latency.p99, max: latency.max },
-        non2xx: parts.reduce((sum, r) => sum + r.non2xx, 0),
-        errors: parts.reduce((sum, r) => sum + r.errors, 0),
-        timeouts: parts.reduce((sum, r) => sum + r.timeouts, 0),
-        statusCounts,
-      };
-      progress(
-        `http: ${request} via ${target}: ${result.reqPerSec} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`,
-      );
-      cases.push(result);
-    });
+  } finally {
+    await destroySessions(options.dbUrl, shopCookies).catch((e) => progress(`http: could not destroy bench sessions: ${String(e)}`));
+    await deleteFloorRows(options.dbUrl).catch((e) => progress(`http: could not delete floor rows: ${String(e)}`));
   }
-  const find = (request: string, target: string) => cases.find((c) => c.request === request && c.target === target)!;
-  const getLb = find("GET /api/cart", "nginx (3 nodes)");
-  const getDirect = find("GET /api/cart", "web-1 direct");
-  const postLb = find("POST /api/cart/items", "nginx (3 nodes)");
-  const postDirect = find("POST /api/cart/items", "web-1 direct");
+  const find = (request: RequestName, target: TargetName) => cases.find((c) => c.request === request && c.target === target)!;
+  const ratios = {} as HttpResult["ratios"];
+  for (const { request } of HTTP_REQUESTS) {
+    const lb = find(request, "nginx (3 nodes)").reqPerSec;
+    const direct = find(request, "web-1 direct").reqPerSec;
+    const floor = find(request, "floor").reqPerSec;
+    const php = PHP_REFERENCE.reqPerSec[request];
+    ratios[request] = { nginxVsDirect: ratio(lb, direct), nginxVsFloor: ratio(lb, floor), directVsFloor: ratio(direct, floor), nginxVsPhp: php ? ratio(lb, php) : null };
+  }
   return {
-    sessions: options.cookies.length,
+    tool: "wrk (Debian package), bench/wrk/rotate.lua",
+    threads: 1,
     connections: options.connections,
     durationS: options.durationS,
-    segments: options.segments,
+    warmupS: options.warmupS,
+    sessions: options.sessions,
+    floor: "bench/floor-server.mjs: node:http + mariadb driver, one process, pool of 16, on db-1 (as web-1)",
+    php: PHP_REFERENCE,
     cases,
-    ratios: {
-      getReqPerSec: ratio(getLb.reqPerSec, getDirect.reqPerSec),
-      getP99: ratio(getLb.latencyMs.p99, getDirect.latencyMs.p99),
-      postReqPerSec: ratio(postLb.reqPerSec, postDirect.reqPerSec),
-      postP99: ratio(postLb.latencyMs.p99, postDirect.latencyMs.p99),
-    },
+    ratios,
   };
 }
 

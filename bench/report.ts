@@ -3,6 +3,7 @@
 // charts). Pure: results in, file contents out; bench/run.ts writes them.
 import type { BenchResults } from "./run";
 import { barChart, lineChart } from "./lib/svg";
+import { HTTP_REQUESTS, TARGETS } from "./http";
 
 export interface Report {
   charts: Record<string, string>;
@@ -16,7 +17,7 @@ const n = (v: number) => v.toLocaleString("en");
 
 export function buildReport(results: BenchResults): Report {
   const charts: Record<string, string> = {};
-  const { store, http, contention, failover, growth } = results.phases;
+  const { store, http, sweep, contention, failover, growth } = results.phases;
 
   if (store.ok) {
     const r = store.value;
@@ -37,28 +38,58 @@ export function buildReport(results: BenchResults): Report {
     }
   }
   if (http.ok) {
-    const cases = http.value.cases;
-    const get = (request: string, target: string) => cases.find((c) => c.request === request && c.target === target)!;
-    const requests = ["GET /api/cart", "POST /api/cart/items"];
-    const targets = ["nginx (3 nodes)", "web-1 direct"];
+    const h = http.value;
+    const get = (request: string, target: string) => h.cases.find((c) => c.request === request && c.target === target);
+    const requests = HTTP_REQUESTS.map((r) => r.request);
+    const series = [
+      ...TARGETS.map((target) => ({ name: target, values: requests.map((req) => get(req, target)?.reqPerSec ?? NaN) })),
+      { name: "PHP seed (issue 14)", values: requests.map((req) => h.php.reqPerSec[req] ?? NaN) },
+    ];
     charts["http-throughput"] = barChart({
-      title: "HTTP throughput: nginx over 3 web nodes vs one node direct",
-      subtitle: `${http.value.connections} connections, ${http.value.sessions} sessions, ${http.value.durationS} s per case in alternating segments (autocannon)`,
+      title: "Hot requests: throughput through nginx, one node direct, the floor",
+      subtitle: `wrk, ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case, ${h.sessions} sessions; PHP: issue 14's figures, not this run`,
       categories: requests,
-      series: targets.map((target) => ({ name: target, values: requests.map((req) => get(req, target).reqPerSec) })),
+      series,
       yLabel: "requests per second",
       format: (v) => `${Math.round(v)}`,
     });
     charts["http-latency"] = barChart({
-      title: "HTTP latency: nginx over 3 web nodes vs one node direct",
-      subtitle: `${http.value.connections} connections; 2xx responses`,
-      categories: requests.flatMap((req) => [`${req.split(" ")[0]} p50`, `${req.split(" ")[0]} p99`]),
-      series: targets.map((target) => ({
+      title: "Hot requests: p50 and p99 latency",
+      subtitle: `${h.connections} connections, every response (wrk)`,
+      categories: requests.flatMap((req) => [`${req.replace(/^(GET|POST) /, "")} p50`, "p99"]),
+      series: TARGETS.map((target) => ({
         name: target,
-        values: requests.flatMap((req) => [get(req, target).latencyMs.p50, get(req, target).latencyMs.p99]),
+        values: requests.flatMap((req) => [get(req, target)?.latencyMs.p50 ?? NaN, get(req, target)?.latencyMs.p99 ?? NaN]),
       })),
       yLabel: "ms per request",
-      format: (v) => `${Math.round(v)}`,
+      format: (v) => (v < 10 ? v.toFixed(1) : `${Math.round(v)}`),
+    });
+  }
+  if (sweep.ok) {
+    const w = sweep.value;
+    const maxC = Math.max(...w.steps.map((s) => s.connections));
+    charts["sweep-throughput"] = lineChart({
+      title: "GET /api/cart through nginx: throughput against open connections",
+      subtitle: `wrk, ${w.threads} threads, ${w.durationS} s per step, ${w.sessions} sessions; errors = socket errors + non-2xx`,
+      series: [
+        { name: "requests per second", points: w.steps.map((s) => [s.connections, s.reqPerSec]) },
+        { name: "errors per second", points: w.steps.map((s) => [s.connections, (s.socketErrors + s.non2xx) / w.durationS]), color: "#dc2626" },
+      ],
+      xLabel: "open connections",
+      yLabel: "per second",
+      xMax: maxC,
+    });
+    charts["sweep-latency"] = lineChart({
+      title: "GET /api/cart through nginx: latency against open connections",
+      subtitle: "p50 and p99 of every response; dashed: the 1 s p99 goal",
+      series: [
+        { name: "p50", points: w.steps.map((s) => [s.connections, s.latencyMs.p50]) },
+        { name: "p99", points: w.steps.map((s) => [s.connections, s.latencyMs.p99]), color: "#f97316" },
+        { name: "goal: p99 < 1 s", points: [[0, 1000], [maxC, 1000]], color: "#dc2626", dashed: true },
+      ],
+      xLabel: "open connections",
+      yLabel: "ms",
+      xMax: maxC,
     });
   }
   if (failover.ok) {
@@ -157,22 +188,46 @@ export function buildReport(results: BenchResults): Report {
       lines.push("", img("store-vs-raw-p50", "store vs raw vs Prisma, p50"), img("store-vs-raw-p99", "store vs raw vs Prisma, p99"));
     } else lines.push(...failed("store", store));
 
-    lines.push("## 2. HTTP through the cluster", "");
+    lines.push("## 2. The hot requests: nginx, one node, the floor", "");
     if (http.ok) {
       const h = http.value;
+      const errs = (c: { non2xx: number; socketErrors: number }) => `${c.non2xx} / ${c.socketErrors}`;
       lines.push(
-        `autocannon in a child process, ${h.connections} connections, ${h.durationS} s per case in ${h.segments} segments (nginx and direct alternating, A B B A A B), each request carrying the next of ${h.sessions} session cookies. Latency of 2xx responses.`,
+        `${h.tool}: ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case after ${h.warmupS} s of warm-up, each request carrying the next of ${h.sessions} session cookies (sessions made beforehand by one add each, so their rows exist; every add case gets fresh sessions; adds are spread over the catalog). Floor: ${h.floor}. PHP: ${h.php.source}.`,
         "",
-        "| request | target | req/s | p50 | p99 | non-2xx | errors |",
-        "|---|---|---|---|---|---|---|",
-        ...h.cases.map((c) => `| ${c.request} | ${c.target} | ${n(Math.round(c.reqPerSec))} | ${ms(c.latencyMs.p50)} | ${ms(c.latencyMs.p99)} | ${c.non2xx} | ${c.errors} |`),
+        "| request | target | req/s | p50 | p99 | non-2xx / socket errors |",
+        "|---|---|---|---|---|---|",
+        ...h.cases.map((c) => `| ${c.request} | ${c.target} | ${n(Math.round(c.reqPerSec))} | ${ms(c.latencyMs.p50)} | ${ms(c.latencyMs.p99)} | ${errs(c)} |`),
         "",
-        `nginx over 3 nodes / one node direct: GET ${x(h.ratios.getReqPerSec)} the throughput (p99 ${x(h.ratios.getP99)}), POST ${x(h.ratios.postReqPerSec)} the throughput (p99 ${x(h.ratios.postP99)}).`,
+        "| request | nginx ÷ direct | nginx ÷ floor | direct ÷ floor | nginx ÷ PHP seed |",
+        "|---|---|---|---|---|",
+        ...HTTP_REQUESTS.map(({ request }) => {
+          const r = h.ratios[request];
+          return `| ${request} | ${x(r.nginxVsDirect)} | ${x(r.nginxVsFloor)} | ${x(r.directVsFloor)} | ${r.nginxVsPhp === null ? "—" : `**${x(r.nginxVsPhp)}**`} |`;
+        }),
         "",
-        img("http-throughput", "HTTP throughput"),
-        img("http-latency", "HTTP latency"),
+        img("http-throughput", "throughput of the hot requests"),
+        img("http-latency", "latency of the hot requests"),
       );
     } else lines.push(...failed("http", http));
+
+    lines.push("## 2b. Concurrency sweep", "");
+    if (sweep.ok) {
+      const w = sweep.value;
+      lines.push(
+        `\`GET /api/cart\` through nginx, wrk ${w.threads} threads, ${w.durationS} s per step, ${w.sessions} sessions. Goal at ${n(w.goal.connections)} connections: 0 socket errors, 0 non-2xx, p99 < 1 s: **${w.goal.met ? "met" : `not met (${w.goal.reason})`}**.`,
+        "",
+        "| connections | req/s | p50 | p99 | max | non-2xx | socket errors | nginx warnings |",
+        "|---|---|---|---|---|---|---|---|",
+        ...w.steps.map(
+          (s) =>
+            `| ${n(s.connections)} | ${n(Math.round(s.reqPerSec))} | ${ms(s.latencyMs.p50)} | ${ms(s.latencyMs.p99)} | ${ms(s.latencyMs.max)} | ${s.non2xx} | ${s.socketErrors} | ${Object.entries(s.nginxMessages).map(([m, c]) => `${m} (${c})`).join("; ") || "none"} |`,
+        ),
+        "",
+        img("sweep-throughput", "throughput against connections"),
+        img("sweep-latency", "latency against connections"),
+      );
+    } else lines.push(...failed("sweep", sweep));
 
     lines.push("## 3. Same-session contention", "");
     if (contention.ok) {
@@ -209,7 +264,7 @@ export function buildReport(results: BenchResults): Report {
     if (growth.ok) {
       const g = growth.value;
       lines.push(
-        `${n(g.fill.rows)} more expired rows (${n(g.large.tableRows)} in all) of ~${g.fillerBytesPerRow} bytes of session data inserted in ${g.fill.seconds} s (${n(g.fill.rowsPerSecond)} rows/s), ${g.liveSessions} live sessions read at random.`,
+        `${n(g.fill.rows)} more expired rows (${n(g.large.tableRows)} in all) of ~${g.fillerBytesPerRow} bytes of session data inserted in ${g.fill.seconds} s (${n(g.fill.rowsPerSecond)} rows/s), ${g.liveSessions} live sessions read at random. InnoDB buffer pool ${g.bufferPoolMiB ?? "?"} MiB per node. Reads measured after the nodes had applied the fill and flushed it (waited ${g.settle?.large.seconds ?? "?"} s for the large table${g.settle && !g.settle.large.settled ? ", **not settled** within the limit" : ""}): a table that grew over hours carries no backlog of a million fresh inserts.`,
         "",
         "| table rows | live read p50 / p99 (store.load) | random row by key p50 / p99 (raw) |",
         "|---|---|---|",

@@ -2,12 +2,14 @@
 //
 //   npm run bench                      full run (< 10 min): brings the cluster up if needed
 //   npm run bench -- --quick           short durations, 20k rows instead of 1M (development)
+//   npm run bench -- --only http,sweep                              the HTTP phases only
 //   npm run bench -- --only store,growth --db-url mariadb://…   database phases against any server
 //   npm run bench -- --only growth --gc-order random               GC in random key order (slow, realistic)
 //   npm run bench -- --render bench/results/<timestamp>.json       rebuild its charts and summary
 //
-// Phases: store (store vs raw driver vs Prisma), http (nginx vs one node),
-// contention (same-session adds over all nodes), failover (kill web-2 and db-2
+// Phases: store (store vs raw driver vs Prisma), http (four hot requests:
+// nginx vs one node vs the floor server, wrk), sweep (16 → 2,000 connections
+// through nginx), contention (same-session adds over all nodes), failover (kill web-2 and db-2
 // under load), growth (1k vs 1M rows, GC of 1M expired rows). Writes
 // bench/results/<timestamp>.{json,md} and <timestamp>/*.svg; a full run also
 // refreshes bench/results/latest.{json,md} and latest/*.svg.
@@ -16,11 +18,15 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clusterStatus, clusterUp, type ClusterState, type Logger } from "../cluster/index";
 import { benchGrowth, countBenchRows, type GrowthResult } from "./growth";
+import { paths } from "../cluster/layout";
+import { benchSweep, type SweepResult } from "./sweep";
+import { cookieFile, ensureWrk } from "./wrk";
 import {
   benchContention,
   benchFailover,
   benchHttp,
-  createSessions,
+  createCartSessions,
+  startFloor,
   destroySessions,
   productIds,
   type ContentionResult,
@@ -49,28 +55,32 @@ export interface BenchResults {
   phases: {
     store: Phase<StoreVsRawResult>;
     http: Phase<HttpResult>;
+    sweep: Phase<SweepResult>;
     contention: Phase<ContentionResult>;
     failover: Phase<FailoverResult>;
     growth: Phase<GrowthResult>;
   };
 }
 
-const PHASES = ["store", "http", "contention", "failover", "growth"] as const;
+const PHASES = ["store", "http", "sweep", "contention", "failover", "growth"] as const;
 type PhaseName = (typeof PHASES)[number];
 
 const FULL = {
   store: { ops: 2000, warmup: 200 },
-  http: { sessions: 200, connections: 32, durationS: 15, segments: 3, warmupS: 5 },
+  // The issue's load shape: wrk, 1 thread, 16 connections, 10 s, 200 sessions.
+  http: { sessions: 200, connections: 16, durationS: 10, warmupS: 2 },
+  sweep: { steps: [16, 250, 500, 1000, 1500, 2000], durationS: 15 },
   contention: { rounds: 20, concurrency: 16 },
   failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
-  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random" },
+  growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random", settleMaxS: 60 },
 };
 const QUICK: Settings = {
   store: { ops: 300, warmup: 50 },
-  http: { sessions: 200, connections: 32, durationS: 3, segments: 3, warmupS: 2 },
+  http: { sessions: 200, connections: 16, durationS: 3, warmupS: 1 },
+  sweep: { steps: [16, 250, 1000, 2000], durationS: 4 },
   contention: { rounds: 5, concurrency: 16 },
   failover: { durationS: 15, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 5 }, { node: "db-2", atS: 10 }] },
-  growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200, gcOrder: "key" },
+  growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200, gcOrder: "key", settleMaxS: 20 },
 };
 type Settings = typeof FULL;
 
@@ -136,7 +146,7 @@ async function main() {
   const base = args.quick ? QUICK : FULL;
   const settings: Settings = { ...base, growth: { ...base.growth, gcOrder: args.gcOrder } };
   const startedAt = new Date();
-  const needsCluster = ["http", "contention", "failover"].some((p) => args.only.has(p as PhaseName)) || !args.dbUrl;
+  const needsCluster = ["http", "sweep", "contention", "failover"].some((p) => args.only.has(p as PhaseName)) || !args.dbUrl;
   let state: ClusterState | null = null;
   if (needsCluster) {
     progress("bringing the cluster up (idempotent)");
@@ -153,15 +163,32 @@ async function main() {
 
   let cookies: string[] = [];
   try {
-    if (state && ["http", "failover"].some((p) => args.only.has(p as PhaseName))) {
-      state = await ensureHealthy(state);
-      progress(`creating ${settings.http.sessions} sessions through nginx`);
-      cookies = await createSessions(state.lbUrl, settings.http.sessions);
-    }
+    if (["http", "sweep"].some((p) => args.only.has(p as PhaseName))) ensureWrk();
     const products = state ? await productIds(state.lbUrl) : [];
+    if (state && ["sweep", "failover"].some((p) => args.only.has(p as PhaseName))) {
+      state = await ensureHealthy(state);
+      progress(`creating ${settings.http.sessions} sessions through nginx (one add each, so their rows exist)`);
+      cookies = await createCartSessions(state.lbUrl, settings.http.sessions, products[0]!);
+    }
     phases.http = await phase("http", args.only, async () => {
       state = await ensureHealthy(state!);
-      return benchHttp({ lbUrl: state.lbUrl, directUrl: state.web[0].url, cookies, productIds: products, ...settings.http });
+      const floor = await startFloor(state.lb.port + 90, dbUrl);
+      try {
+        return await benchHttp({
+          lbUrl: state.lbUrl,
+          directUrl: state.web[0].url,
+          floorUrl: `http://127.0.0.1:${state.lb.port + 90}`,
+          dbUrl,
+          productIds: products,
+          ...settings.http,
+        });
+      } finally {
+        floor.kill("SIGTERM");
+      }
+    });
+    phases.sweep = await phase("sweep", args.only, async () => {
+      state = await ensureHealthy(state!);
+      return benchSweep({ lbUrl: state.lbUrl, cookiesFile: cookieFile(cookies), sessions: cookies.length, nginxErrorLog: paths.logFile("lb"), ...settings.sweep });
     });
     phases.contention = await phase("contention", args.only, async () => {
       state = await ensureHealthy(state!);

@@ -48,7 +48,11 @@ function renderMainConfig(): string {
     "daemon off;",
     `pid ${files.pidFile};`,
     `error_log ${files.errorLog} warn;`,
-    "events { worker_connections 1024; }",
+    // Every proxied request holds two connections (client + upstream): 2,000
+    // shoppers need 4,000+ (nginx warned "1024 worker_connections are not
+    // enough" at 1,000), and each is a file descriptor.
+    "worker_rlimit_nofile 16384;",
+    "events { worker_connections 8192; }",
     "http {",
     "  default_type application/octet-stream;",
     `  client_body_temp_path ${temp("client_body")};`,

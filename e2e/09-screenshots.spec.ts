@@ -1,15 +1,15 @@
-// Screenshots of the shop for the README: attached to the report and, against
-// a cluster (not with E2E_BASE_URL, whose dev server may show its own overlay,
-// unless E2E_UPDATE_SCREENSHOTS=1), written to docs/screenshots/<page>.png.
+// Screenshots of the shop for the README: attached to the report and written to
+// test-results/; only `npm run screenshots` (E2E_UPDATE_SCREENSHOTS=1) also
+// refreshes the tracked docs/screenshots/<page>.png, so `npm test` leaves the tree clean.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page, TestInfo } from "@playwright/test";
 import { test, expect } from "./fixtures";
-import { clusterMode, repoRoot } from "./support/target";
+import { repoRoot } from "./support/target";
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
-const writeToDocs = clusterMode !== "external" || process.env.E2E_UPDATE_SCREENSHOTS === "1";
+const writeToDocs = process.env.E2E_UPDATE_SCREENSHOTS === "1";
 const docsDir = join(repoRoot, "docs", "screenshots");
 
 async function capture(page: Page, name: string, testInfo: TestInfo): Promise<void> {
@@ -17,7 +17,8 @@ async function capture(page: Page, name: string, testInfo: TestInfo): Promise<vo
   await page.evaluate(() => document.fonts.ready);
   // Images are lazy: make sure every one in view has loaded.
   await page.waitForFunction(() => [...document.images].every((image) => image.complete));
-  const body = await page.screenshot({ animations: "disabled", caret: "hide" });
+  const path = testInfo.outputPath(`${name}.png`);
+  const body = await page.screenshot({ animations: "disabled", caret: "hide", path });
   await testInfo.attach(`${name}.png`, { body, contentType: "image/png" });
   if (writeToDocs) {
     mkdirSync(docsDir, { recursive: true });

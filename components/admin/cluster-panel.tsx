@@ -27,7 +27,7 @@ export function ClusterPanel({ initial }: { initial: ClusterView }) {
         if (!cancelled) setStale(true);
       }
     };
-    const timer = setInterval(refresh, REFRESH_MS);
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
     return () => {
       cancelled = true;
       clearInterval(timer);

@@ -151,6 +151,12 @@ export class ShopPage {
   }
 
   /** The cart as GET /api/cart sees it with this page's cookies. */
+  /** GET /api/cart as it is answered, whatever the status (a rotated-away id gets 409 session_rotated). */
+  async cartResponse(): Promise<{ status: number; body: { error?: { code: string } } }> {
+    const response = await this.page.request.get("/api/cart");
+    return { status: response.status(), body: await response.json() };
+  }
+
   async cart(): Promise<Cart> {
     const response = await this.page.request.get("/api/cart");
     expect(response.status(), "GET /api/cart").toBe(200);

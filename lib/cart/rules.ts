@@ -1,7 +1,8 @@
 // Cart rules as pure functions over session data. Each returns the same
 // SessionData object when nothing changes, which the session store reads as
 // "no write needed".
-import { CART_MAX_LINES, CART_MAX_QUANTITY, type SessionData } from "@/lib/session/data";
+import type { SessionData } from "@/lib/session/data";
+import { CART_MAX_LINES, CART_MAX_QUANTITY } from "./model";
 
 export type CartRuleResult = { ok: true; data: SessionData } | { ok: false; code: "limit"; message: string };
 

@@ -3,7 +3,7 @@
 // in FormData). A form's number must be a plain decimal integer: "0x4",
 // " 4e0 " or "4.0" are refused, not coerced.
 import { z } from "zod";
-import { CART_MAX_QUANTITY } from "@/lib/session/data";
+import { CART_MAX_QUANTITY } from "./model";
 
 const MAX_PRODUCT_ID = 2_147_483_647;
 

@@ -35,8 +35,8 @@ function observe(req: http.IncomingMessage, res: http.ServerResponse, node: stri
   res.setHeader("X-Request-Id", requestId);
   res.once("finish", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const url = new URL(req.url ?? "/", "http://local");
-    const route = routePattern(url.pathname);
+    const path = pathnameOf(req.url);
+    const route = routePattern(path);
     const status = res.statusCode;
     metrics().httpRequests.inc({ route, method: req.method ?? "GET", status: String(status) });
     metrics().httpDuration.observe({ route }, seconds);
@@ -46,7 +46,7 @@ function observe(req: http.IncomingMessage, res: http.ServerResponse, node: stri
         requestId,
         method: req.method,
         route,
-        path: url.pathname,
+        path,
         status,
         durationMs: Math.round(seconds * 10_000) / 10,
         session: sessionHash(headerValue(req.headers.cookie)),
@@ -60,6 +60,16 @@ function observe(req: http.IncomingMessage, res: http.ServerResponse, node: stri
 function sessionHash(cookieHeader: string | undefined): string | undefined {
   const match = cookieHeader?.match(/(?:^|;\s*)(?:__Host-)?sid=([A-Za-z0-9_-]{70})(?:;|$)/);
   return match ? sessionLabel(match[1]) : undefined;
+}
+
+/** The path of a request target, without building a URL object per request (origin-form is the rule). */
+function pathnameOf(target: string | undefined): string {
+  if (!target) return "/";
+  if (target.startsWith("/")) {
+    const query = target.indexOf("?");
+    return query === -1 ? target : target.slice(0, query);
+  }
+  return new URL(target, "http://local").pathname;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -17,7 +17,7 @@ export function startGarbageCollector(): void {
   const holder = `${NODE_NAME}:${process.pid}:${randomBytes(4).toString("hex")}`;
   const schedule = () => {
     const delay = SESSION_GC_INTERVAL_SECONDS * 1000 * (0.75 + Math.random() * 0.5);
-    timer = setTimeout(run, delay);
+    timer = setTimeout(() => void run(), delay);
     timer.unref();
   };
   const run = async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addToCart, clearCart, removeLine, setQuantity } from "@/lib/cart/rules";
-import { CART_MAX_LINES, emptySessionData, type SessionData } from "@/lib/session/data";
+import { CART_MAX_LINES } from "@/lib/cart/model";
+import { emptySessionData, type SessionData } from "@/lib/session/data";
 
 const withLines = (...lines: [number, number][]): SessionData => ({
   ...emptySessionData(),

@@ -16,7 +16,7 @@ export function mariadbExecutor(pool: Pick<Pool, "getConnection">): SqlExecutor 
       broken = classifyError(error) === "connection";
       throw error;
     } finally {
-      if (broken) await conn.destroy();
+      if (broken) conn.destroy();
       else await conn.release().catch(() => undefined);
     }
   }

@@ -21,6 +21,9 @@ const debianPackages = [
   { name: "chromium", files: ["/usr/bin/chromium"] },
   // Only its `config` command is used: the compose file is validated statically in tests.
   { name: "docker-compose", files: ["/usr/bin/docker-compose"] },
+  // npm run verify's nemesis: partitions (rules on loopback) and a skewed clock on one web node.
+  { name: "iptables", files: ["/usr/sbin/iptables"] },
+  { name: "faketime", files: ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"] },
 ];
 
 /** System services that Debian's postinst scripts may start; we never use them. */

@@ -196,3 +196,23 @@ export async function startNode(name: string, log: Logger = consoleLogger): Prom
     log.info(`${name}: up`);
   });
 }
+
+/**
+ * Starts a stopped web node with `extraEnv` on top of its usual environment
+ * (verify/ uses it for a skewed clock through libfaketime). Its fingerprint
+ * then differs, so the next `up` restarts it with the normal environment.
+ */
+export async function startWebNodeWithEnv(name: string, extraEnv: Record<string, string>, log: Logger = consoleLogger): Promise<void> {
+  await withClusterLock(log, async () => {
+    const state = requireState();
+    const found = findNode(state, name);
+    if (found.kind !== "web") throw new ClusterError(`${name} is not a web node`);
+    if (isOurProcess(found.node.pid, found.node.name)) throw new ClusterError(`${name} is running; stop it first`);
+    try {
+      await startWebNode({ ...state, webEnv: { ...state.webEnv, ...extraEnv } }, found.node);
+    } finally {
+      writeClusterState(state);
+    }
+    log.info(`${name}: up with ${Object.keys(extraEnv).join(", ")}`);
+  });
+}

@@ -2,12 +2,13 @@
 // `npm test`: everything, on a fresh Debian machine. Installs what is missing
 // (Debian packages as root, npm packages), runs the linter (one test, first:
 // it fails fast), brings the local cluster up (3 Galera nodes, 3 web nodes,
-// nginx), runs the unit and integration tests (vitest) and the browser tests
-// (Playwright in Debian's Chromium), takes the cluster down again if it started
-// it, counts files the run left in `git status` (tracked files it rewrote, or
-// new files not in .gitignore) as one failed test, and prints one summary line.
+// nginx), runs the unit and integration tests (vitest), the browser tests
+// (Playwright in Debian's Chromium) and the quick fault-injection check
+// (`npm run verify -- --quick`, one test), takes the cluster down again if it
+// started it, counts files the run left in `git status` (tracked files it
+// rewrote, or new files not in .gitignore) as one failed test, and prints one summary line.
 //
-//   node scripts/test.mjs [--only lint|unit|integration|e2e] [--keep-cluster]
+//   node scripts/test.mjs [--only lint|unit|integration|e2e|verify] [--keep-cluster]
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -86,7 +87,7 @@ const lintFailed = want("lint") && run(npmCommand, ["run", "--silent", "lint"]) 
 const lintPassed = want("lint") && !lintFailed;
 if (lintFailed) console.error("\nnpm run lint failed: see the messages above (counted as one failed test).");
 
-const needsCluster = want("integration") || want("e2e");
+const needsCluster = want("integration") || want("e2e") || want("verify");
 const wasUp = needsCluster && clusterIsUp();
 let clusterFailed = false;
 if (needsCluster && run(bin("tsx"), ["cluster/cli.ts", "up"]) !== 0) {
@@ -141,6 +142,12 @@ if (!clusterFailed) {
     console.log(
       `Playwright report: ${join(repoRoot, "playwright-report", "index.html")} (traces of failures in test-results/)`,
     );
+  }
+  if (want("verify")) {
+    // Faults against the running cluster, history checked; it heals the cluster before it returns.
+    const status = run(bin("tsx"), ["verify/run.ts", "--quick"]);
+    add({ passed: status === 0 ? 1 : 0, failed: status === 0 ? 0 : 1, skipped: 0 }, "verify");
+    if (status !== 0) console.error("verify --quick failed: see test-results/verify/<time>/summary.md");
   }
 }
 

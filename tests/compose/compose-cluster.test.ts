@@ -232,7 +232,7 @@ describe("Dockerfile", () => {
   it("is multi-stage with deps, build, runner and migrate targets on a pinned Node 20 bookworm-slim", () => {
     expect(stages.map((stage) => stage.name)).toEqual(["base", "deps", "build", "runner", "migrate"]);
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20\.\d+\.\d+-bookworm-slim$/m);
-    expect(stageText("deps")).toMatch(/RUN npm install --no-audit --no-fund\b/);
+    expect(stageText("deps")).toMatch(/RUN npm ci --no-audit --no-fund\b/);
     expect(stageText("build")).toMatch(/ARG NEXT_SERVER_ACTIONS_ENCRYPTION_KEY/);
     expect(stageText("build")).toMatch(/npm run build/);
   });

@@ -14,6 +14,7 @@ export const templatePath = join(repoRoot, "nginx", "shop.conf.template");
 /** Stand-ins for the secrets compose/generate-env.mjs writes to .env. */
 export const fakeSecrets = {
   NEXTAUTH_SECRET: "test-nextauth-secret",
+  METRICS_TOKEN: "test-metrics-token",
   NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: "dGVzdC1zZXJ2ZXItYWN0aW9ucy1rZXktMzItYnl0ZXM=",
   MYSQL_ROOT_PASSWORD: "test-root-password",
   SHOP_DB_PASSWORD: "test-shop-password",

@@ -42,6 +42,18 @@ export interface ClusterControl {
   setIdleTimeout(seconds: number | null): Promise<void>;
   /** Waits until every node is up and nginx spreads requests over every web node. */
   waitUntilWhole(): Promise<void>;
+  /** `npm run cluster -- deploy`: a new release, every web node rolled onto it. Local cluster only. */
+  deployWeb(): Promise<DeploySummary>;
+  /** `npm run cluster -- deploy --db`: a rolling restart of the database nodes. Local cluster only. */
+  deployDb(): Promise<{ nodes: { name: string; totalMs: number }[] }>;
+  /** The release each web node runs (local cluster only). */
+  releases(): Record<string, string | undefined>;
+}
+
+export interface DeploySummary {
+  release: string;
+  previous: string | null;
+  nodes: { name: string; drainMs: number; startMs: number; totalMs: number }[];
 }
 
 export function servedBy(response: Response | APIResponse | null): string {
@@ -120,6 +132,15 @@ class LocalCluster implements ClusterControl {
     await clusterUp(seconds === null ? {} : { idleTimeoutSeconds: seconds }, e2eLogger);
     await this.waitUntilWhole();
   }
+  async deployWeb() {
+    return (await this.lib).deployWeb({}, e2eLogger);
+  }
+  async deployDb() {
+    return (await this.lib).deployDb(e2eLogger);
+  }
+  releases() {
+    return Object.fromEntries(this.state().web.map((node) => [node.name, node.release]));
+  }
   async waitUntilWhole() {
     const { clusterStatus } = await this.lib;
     const deadline = Date.now() + 120_000;
@@ -138,7 +159,7 @@ class LocalCluster implements ClusterControl {
 }
 
 /** Reads .cluster/state.json without importing cluster/ (cheap, synchronous). */
-function readLocalState(): { web: { name: string }[]; db: { name: string }[] } | null {
+function readLocalState(): { web: { name: string; release?: string }[]; db: { name: string }[] } | null {
   try {
     return JSON.parse(readFileSync(join(repoRoot, ".cluster", "state.json"), "utf8"));
   } catch {
@@ -179,6 +200,15 @@ class ComposeCluster implements ClusterControl {
   }
   webNodes() {
     return this.matching(/^web-\d+$/);
+  }
+  deployWeb(): Promise<DeploySummary> {
+    throw new Error("compose: a rolling deploy is `docker compose up -d --no-deps --build web-N`, one node at a time; not driven from specs");
+  }
+  deployDb(): Promise<{ nodes: { name: string; totalMs: number }[] }> {
+    throw new Error("compose: no rolling restart of the NDB nodes from specs");
+  }
+  releases() {
+    return {};
   }
   /** The SQL nodes (mysqld); storageNodes() are the NDB data nodes. */
   dbNodes() {
@@ -264,6 +294,15 @@ class ExternalShop implements ClusterControl {
     throw new Error("E2E_BASE_URL: cannot restart an external shop");
   }
   async waitUntilWhole() {}
+  deployWeb(): Promise<DeploySummary> {
+    throw new Error("E2E_BASE_URL: cannot deploy an external shop");
+  }
+  deployDb(): Promise<{ nodes: { name: string; totalMs: number }[] }> {
+    throw new Error("E2E_BASE_URL: cannot restart an external shop's database");
+  }
+  releases() {
+    return {};
+  }
 }
 
 export function createClusterControl(mode: ClusterMode = clusterMode): ClusterControl {

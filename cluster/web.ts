@@ -128,6 +128,8 @@ export async function rollWebNode(state: ClusterState, node: WebNodeState, log: 
 /** Starts missing web nodes (in parallel), then restarts, one by one, those running with another env or build. */
 export async function ensureWebTier(state: ClusterState, log: Logger): Promise<void> {
   const missing = state.web.filter((node) => !isOurProcess(node.pid, node.name));
+  // `up` wants every node in the rotation, including one a `stop` left out (or an interrupted stop marked).
+  for (const node of state.web) node.stopped = false;
   await Promise.all(missing.map((node) => step(log, `${node.name}: starting on port ${node.port}`, () => startWebNode(state, node))));
   for (const node of state.web) {
     if (missing.includes(node) || node.fingerprint === fingerprint(state, node)) continue;

@@ -6,8 +6,8 @@ import "server-only";
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { env } from "@/lib/env";
 import { PrismaClient } from "./generated/client";
-import { Database, type Endpoint } from "./database";
-import { classifyDbError } from "./errors";
+import { Database, DatabaseUnavailableError, type Endpoint } from "./database";
+import { classifyDbError, sqlErrnoOf } from "./errors";
 import { withRetry } from "./retry";
 
 interface Handles {
@@ -50,11 +50,15 @@ function prismaFor(endpoint: Endpoint): PrismaClient {
 export async function withPrisma<T>(work: (prisma: PrismaClient) => Promise<T>): Promise<T> {
   const database = db();
   return withRetry(async () => {
+    // Every endpoint just failed: answer "unavailable" now instead of waiting on one.
+    if (database.allDown()) throw new DatabaseUnavailableError();
     const endpoint = database.currentEndpoint();
     try {
       return await work(prismaFor(endpoint));
     } catch (error) {
       if (classifyDbError(error) === "connection") database.markDown(endpoint);
+      // Galera 1047: up but out of the primary component; skip it briefly like database.ts does.
+      else if (sqlErrnoOf(error) === 1047) database.markDown(endpoint, 1000);
       throw error;
     }
   });

@@ -77,8 +77,7 @@ test("with the database cluster out of quorum pages show the shop's outage page 
     expect(consecutive, "consecutive outage pages").toBe(5);
     await shop.page.screenshot({ path: test.info().outputPath("outage-page.png") });
   } finally {
-    // start() waits until the whole cluster is back, so both starts run together (the cluster lock orders them).
-    await Promise.all([cluster.start(second!), cluster.start(third!)]);
+    await cluster.startAll([second!, third!]);
   }
 
   // Back by itself: the outage page's own refresh (or a reload) gets the shop again, with the cart.

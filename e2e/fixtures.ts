@@ -56,12 +56,16 @@ export const test = base.extend<Fixtures>({
         await control.start(name);
         down.delete(name);
       },
+      startAll: async (names) => {
+        await control.startAll(names);
+        for (const name of names) down.delete(name);
+      },
     };
     await use(tracked);
     // Safety net for a test that failed before its own `finally` restarted a node.
-    for (const name of down) {
-      testInfo.annotations.push({ type: "restarted after the test", description: name });
-      await control.start(name);
+    if (down.size > 0) {
+      for (const name of down) testInfo.annotations.push({ type: "restarted after the test", description: name });
+      await control.startAll([...down]);
     }
   },
 

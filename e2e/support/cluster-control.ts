@@ -36,6 +36,8 @@ export interface ClusterControl {
   stop(name: string): Promise<void>;
   /** Starts a node and waits until it is healthy and back in nginx's rotation. */
   start(name: string): Promise<void>;
+  /** Starts several nodes in order, then waits once until the cluster is whole (start() alone would wait for the others). */
+  startAll(names: string[]): Promise<void>;
   /** The node that served a response, from its X-Served-By header. */
   servedBy(response: Response | APIResponse | null): string;
   /** Restarts the web tier with a session idle timeout (seconds), or the default (null). */
@@ -126,6 +128,10 @@ class LocalCluster implements ClusterControl {
     await (await this.lib).startNode(name, e2eLogger);
     await this.waitUntilWhole();
   }
+  async startAll(names: string[]) {
+    for (const name of names) await (await this.lib).startNode(name, e2eLogger);
+    await this.waitUntilWhole();
+  }
   servedBy = servedBy;
   async setIdleTimeout(seconds: number | null) {
     const { clusterUp } = await this.lib;
@@ -200,6 +206,10 @@ class ComposeCluster implements ClusterControl {
   }
   webNodes() {
     return this.matching(/^web-\d+$/);
+  }
+  async startAll(names: string[]) {
+    for (const name of names) await this.compose(["start", name]);
+    await this.waitUntilWhole();
   }
   deployWeb(): Promise<DeploySummary> {
     throw new Error("compose: a rolling deploy is `docker compose up -d --no-deps --build web-N`, one node at a time; not driven from specs");
@@ -289,6 +299,7 @@ class ExternalShop implements ClusterControl {
   }
   stop = this.kill;
   start = this.kill;
+  startAll = this.kill;
   servedBy = servedBy;
   async setIdleTimeout(): Promise<void> {
     throw new Error("E2E_BASE_URL: cannot restart an external shop");

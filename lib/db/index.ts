@@ -52,6 +52,8 @@ export async function withPrisma<T>(work: (prisma: PrismaClient) => Promise<T>):
   return withRetry(async () => {
     // Every endpoint just failed: answer "unavailable" now instead of waiting on one.
     if (database.allDown()) throw new DatabaseUnavailableError();
+    // A recovering endpoint is probed with database.ts's bounded probe first, so Prisma never waits a full acquire timeout on a dead one.
+    if (database.currentEndpoint().downUntil > 0) await database.withConnection(async () => undefined);
     const endpoint = database.currentEndpoint();
     try {
       return await work(prismaFor(endpoint));

@@ -19,6 +19,11 @@ const nextConfig: NextConfig = {
   images: { unoptimized: true },
   // `next dev` opened at 127.0.0.1 (as the README does) may load its client scripts.
   allowedDevOrigins: ["127.0.0.1"],
+  // Rolling deploys (cluster/release.ts sets SHOP_DEPLOYMENT_ID per build): the
+  // build id and Next's version-skew protection. A page of an old build whose
+  // navigation reaches a node on the new build reloads instead of failing.
+  deploymentId: process.env.SHOP_DEPLOYMENT_ID || undefined,
+  generateBuildId: async () => process.env.SHOP_DEPLOYMENT_ID || null,
   // forbidden() renders app/forbidden.tsx with a 403 (the admin page).
   experimental: { authInterrupts: true },
   async headers() {

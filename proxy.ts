@@ -1,13 +1,16 @@
 // Runs before page requests on every web node: refuses malformed paths, cross-site and
 // malformed POSTs to pages (Server Actions) with a 4xx before Next.js decodes
-// them (lib/server-action-guard.ts), gives each page a fresh CSP nonce
-// (lib/security-headers.ts), and starts a session on a visitor's first page
-// view (lib/session/proxy.ts). X-Served-By and request logs are added to
-// every response by lib/observability/request-hook.ts.
+// them (lib/server-action-guard.ts), answers page views with the shop's outage
+// page (503, Retry-After) while the database cluster is unavailable, gives each
+// page a fresh CSP nonce (lib/security-headers.ts), and starts a session on a
+// visitor's first page view (lib/session/proxy.ts). X-Served-By and request
+// logs are added to every response by lib/observability/request-hook.ts.
 import { NextResponse, type NextRequest } from "next/server";
+import { isDatabaseAvailable } from "@/lib/db/availability";
 import { env } from "@/lib/env";
 import { crossSiteReason, isForwardedHttps } from "@/lib/http-forwarded";
 import { log } from "@/lib/log";
+import { outageResponse } from "@/lib/outage-page";
 import { checkPagePost } from "@/lib/server-action-guard";
 import { STRICT_TRANSPORT_SECURITY, contentSecurityPolicy, newNonce } from "@/lib/security-headers";
 import { startSessionOnNavigation } from "@/lib/session/proxy";
@@ -37,6 +40,10 @@ export async function proxy(request: NextRequest) {
         { status: refusal.status, headers: { "cache-control": "no-store" } },
       );
     }
+  }
+  // Page views only: a Server Action (POST) answers its own "unavailable" state to the form.
+  if ((request.method === "GET" || request.method === "HEAD") && !(await isDatabaseAvailable())) {
+    return outageResponse(request.method);
   }
 
   let setCookie: Awaited<ReturnType<typeof startSessionOnNavigation>> = null;

@@ -17,6 +17,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clusterStatus, clusterUp, type ClusterState, type Logger } from "../cluster/index";
+import { benchDeploy, deployChart, deployMarkdown, type DeployUnderLoadResult } from "./deploy";
 import { benchGrowth, countBenchRows, type GrowthResult } from "./growth";
 import { paths } from "../cluster/layout";
 import { benchSweep, type SweepResult } from "./sweep";
@@ -58,11 +59,12 @@ export interface BenchResults {
     sweep: Phase<SweepResult>;
     contention: Phase<ContentionResult>;
     failover: Phase<FailoverResult>;
+    deploy: Phase<DeployUnderLoadResult>;
     growth: Phase<GrowthResult>;
   };
 }
 
-const PHASES = ["store", "http", "sweep", "contention", "failover", "growth"] as const;
+const PHASES = ["store", "http", "sweep", "contention", "failover", "deploy", "growth"] as const;
 type PhaseName = (typeof PHASES)[number];
 
 const FULL = {
@@ -72,6 +74,7 @@ const FULL = {
   sweep: { steps: [16, 250, 500, 1000, 1500, 2000], durationS: 15 },
   contention: { rounds: 20, concurrency: 16 },
   failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
+  deploy: { durationS: 240, rate: 100, connections: 32, deployAtS: 5 },
   growth: { largeRows: 1_000_000, smallRows: 1000, readOps: 2000, liveSessions: 200, gcOrder: "key" as "key" | "random", settleMaxS: 60 },
 };
 const QUICK: Settings = {
@@ -80,6 +83,7 @@ const QUICK: Settings = {
   sweep: { steps: [16, 250, 1000, 2000], durationS: 4 },
   contention: { rounds: 5, concurrency: 16 },
   failover: { durationS: 15, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 5 }, { node: "db-2", atS: 10 }] },
+  deploy: { durationS: 240, rate: 100, connections: 32, deployAtS: 5 },
   growth: { largeRows: 20_000, smallRows: 1000, readOps: 500, liveSessions: 200, gcOrder: "key", settleMaxS: 20 },
 };
 type Settings = typeof FULL;
@@ -146,7 +150,7 @@ async function main() {
   const base = args.quick ? QUICK : FULL;
   const settings: Settings = { ...base, growth: { ...base.growth, gcOrder: args.gcOrder } };
   const startedAt = new Date();
-  const needsCluster = ["http", "sweep", "contention", "failover"].some((p) => args.only.has(p as PhaseName)) || !args.dbUrl;
+  const needsCluster = ["http", "sweep", "contention", "failover", "deploy"].some((p) => args.only.has(p as PhaseName)) || !args.dbUrl;
   let state: ClusterState | null = null;
   if (needsCluster) {
     progress("bringing the cluster up (idempotent)");
@@ -165,7 +169,7 @@ async function main() {
   try {
     if (["http", "sweep"].some((p) => args.only.has(p as PhaseName))) ensureWrk();
     const products = state ? await productIds(state.lbUrl) : [];
-    if (state && ["sweep", "failover"].some((p) => args.only.has(p as PhaseName))) {
+    if (state && ["sweep", "failover", "deploy"].some((p) => args.only.has(p as PhaseName))) {
       state = await ensureHealthy(state);
       progress(`creating ${settings.http.sessions} sessions through nginx (one add each, so their rows exist)`);
       cookies = await createCartSessions(state.lbUrl, settings.http.sessions, products[0]!);
@@ -204,6 +208,10 @@ async function main() {
       state = await ensureHealthy(state!);
       return benchFailover({ lbUrl: state.lbUrl, cookies, productIds: products, ...settings.failover });
     });
+    phases.deploy = await phase("deploy", args.only, async () => {
+      state = await ensureHealthy(state!);
+      return benchDeploy({ lbUrl: state.lbUrl, cookies, productIds: products, ...settings.deploy });
+    });
   } finally {
     if (cookies.length > 0) await destroySessions(dbUrl, cookies).catch((e) => progress(`could not destroy bench sessions: ${String(e)}`));
   }
@@ -232,7 +240,9 @@ async function main() {
   mkdirSync(join(resultsDir, stamp), { recursive: true });
   writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
   for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(resultsDir, stamp, `${name}.svg`), svg);
-  writeFileSync(join(resultsDir, `${stamp}.md`), report.markdown(stamp));
+  if (phases.deploy.ok) writeFileSync(join(resultsDir, stamp, "deploy-under-load.svg"), deployChart(phases.deploy.value));
+  const deploySection = phases.deploy.ok ? deployMarkdown(phases.deploy.value, `${stamp}/deploy-under-load.svg`) : "";
+  writeFileSync(join(resultsDir, `${stamp}.md`), report.markdown(stamp) + deploySection);
   const disturbed = phases.failover.ok && phases.failover.value.restartedByOthers.length > 0;
   if (disturbed) progress("the failover phase was disturbed by another user of the cluster: latest/ is left as it was; rerun");
   const complete = PHASES.every((p) => phases[p].ok) && !disturbed;

@@ -1,14 +1,14 @@
-// Building the app once for every web node (Next.js standalone output).
-// Promises: `npm run build` runs only when .next/standalone/server.js is
-// missing or older than any source. The build gets the cluster's secrets
-// (Next reads NEXT_SERVER_ACTIONS_ENCRYPTION_KEY at build time into its
+// Building the app once for every web node (Next.js standalone output, kept
+// as a release: cluster/release.ts). Promises: `up` builds a new release
+// only when there is none or a source changed since the current one was
+// built. The build gets the cluster's secrets (Next reads NEXT_SERVER_ACTIONS_ENCRYPTION_KEY at build time into its
 // manifest); at run time the key in each node's env takes precedence over the
 // manifest's, so every node agrees even on a build made outside the cluster.
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { ClusterError, step, type Logger } from "./log";
-import { paths, repoRoot } from "./layout";
-import { runVisible } from "./process";
+import type { Logger } from "./log";
+import { repoRoot } from "./layout";
+import { buildRelease, readRelease, releaseEntry } from "./release";
 import type { ClusterState } from "./state";
 import { sharedWebEnv } from "./web";
 
@@ -44,27 +44,22 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Why the build must be redone, or null when it is current. */
-export function buildStaleReason(): string | null {
-  if (!existsSync(paths.standaloneServer)) return "no build yet";
-  const builtAt = statSync(paths.standaloneServer).mtimeMs;
-  const changed = sources.find((source) => newestMtime(join(repoRoot, source)) > builtAt);
-  return changed ? `${changed} changed since the last build` : null;
+/** Why a new release must be built, or null when the current one is current. */
+export function buildStaleReason(state: ClusterState): string | null {
+  const release = readRelease(state.release);
+  if (!release || !existsSync(releaseEntry(release.id))) return "no release yet";
+  const changed = sources.find((source) => newestMtime(join(repoRoot, source)) > release.builtAt);
+  return changed ? `${changed} changed since release ${release.id} was built` : null;
 }
 
+/** Builds a new release when the sources changed since the current one; returns true when it did. */
 export async function ensureBuild(state: ClusterState, log: Logger): Promise<boolean> {
-  const reason = buildStaleReason();
+  const reason = buildStaleReason(state);
   if (!reason) {
-    log.info("build: up to date");
+    log.info(`build: release ${state.release} is up to date`);
     return false;
   }
-  await step(log, `build: ${reason}; running npm run build`, async () => {
-    const code = await runVisible("npm", ["run", "build"], {
-      cwd: repoRoot,
-      env: { ...process.env, ...sharedWebEnv(state), NEXT_TELEMETRY_DISABLED: "1" },
-    });
-    if (code !== 0) throw new ClusterError(`npm run build failed (exit code ${code}); see the output above`);
-    if (!existsSync(paths.standaloneServer)) throw new ClusterError(`npm run build did not produce ${paths.standaloneServer}`);
-  });
+  log.info(`build: ${reason}`);
+  state.release = await buildRelease(state, sharedWebEnv(state), log);
   return true;
 }

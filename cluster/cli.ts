@@ -8,6 +8,8 @@ import {
   clusterStatus,
   clusterUp,
   ClusterError,
+  deployDb,
+  deployWeb,
   formatStatusTable,
   killNode,
   startNode,
@@ -22,9 +24,12 @@ commands:
   up                 build if needed, start Galera, web nodes and nginx; wait until healthy (default)
   status [--json]    every node with pid, port, up/down; the Galera view of database nodes
   kill <name>        SIGKILL a node (a crash): web-N, db-N or lb
-  stop <name>        stop a node gracefully
+  stop <name>        stop a node gracefully (a web node leaves nginx's rotation first, then drains)
   start <name>       start a stopped node (a database node rejoins by IST/SST)
   logs <name> [--lines N] [--follow]
+  deploy             build a new release while the old one serves, then roll every web node onto it:
+                     out of nginx's rotation, drain, start on the new release, healthy, back in
+  deploy --db        rolling restart of the Galera nodes, each back to Synced before the next
   down               stop everything, keep the data
   reset              stop everything and delete .cluster/ (data, logs, secrets)
 
@@ -41,6 +46,8 @@ interface Parsed {
   names: string[];
   up: UpOptions;
   json: boolean;
+  /** `deploy --db` (no number): the database tier. */
+  dbTier: boolean;
   follow: boolean;
   lines: number;
 }
@@ -52,7 +59,7 @@ function integer(flag: string, value: string | undefined): number {
 }
 
 function parse(argv: string[]): Parsed {
-  const parsed: Parsed = { command: "up", names: [], up: {}, json: false, follow: false, lines: 50 };
+  const parsed: Parsed = { command: "up", names: [], up: {}, json: false, dbTier: false, follow: false, lines: 50 };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -60,7 +67,10 @@ function parse(argv: string[]): Parsed {
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case "--web": parsed.up.web = integer(flag, value()); break;
-      case "--db": parsed.up.db = integer(flag, value()); break;
+      case "--db":
+        if (inline === undefined && !/^\d+$/.test(argv[i + 1] ?? "")) parsed.dbTier = true;
+        else parsed.up.db = integer(flag, value());
+        break;
       case "--port": parsed.up.port = integer(flag, value()); break;
       case "--idle-timeout": parsed.up.idleTimeoutSeconds = integer(flag, value()); break;
       case "--lines": parsed.lines = integer(flag, value()); break;
@@ -137,6 +147,25 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case "logs":
       return showLogs(oneName(parsed), parsed.lines, parsed.follow);
+    case "deploy": {
+      if (parsed.dbTier) {
+        const result = await deployDb();
+        for (const node of result.nodes) {
+          process.stdout.write(`${node.name}\t${(node.totalMs / 1000).toFixed(1)} s (stop ${(node.stopMs / 1000).toFixed(1)} s, rejoin ${(node.rejoinMs / 1000).toFixed(1)} s)\n`);
+        }
+        process.stdout.write(`database tier restarted in ${(result.totalMs / 1000).toFixed(1)} s\n`);
+        return 0;
+      }
+      const result = await deployWeb();
+      process.stdout.write(`release ${result.release} (was ${result.previous ?? "none"}), built in ${(result.buildMs / 1000).toFixed(1)} s\n`);
+      for (const node of result.nodes) {
+        process.stdout.write(
+          `${node.name}\t${(node.totalMs / 1000).toFixed(1)} s (drain ${(node.drainMs / 1000).toFixed(1)} s, start ${(node.startMs / 1000).toFixed(1)} s)\n`,
+        );
+      }
+      process.stdout.write(`deployed in ${(result.totalMs / 1000).toFixed(1)} s\n`);
+      return 0;
+    }
     case "down":
       await clusterDown();
       return 0;

@@ -432,3 +432,64 @@ export async function provisionDatabase(state: ClusterState, log: Logger): Promi
   await step(log, `creating database ${DB_NAME} and user ${DB_USER}`, () => adminQuery(node, sql));
   state.applied.database = fingerprint;
 }
+
+export interface DbRollTiming {
+  name: string;
+  /** From rejecting queries until the server exited. */
+  stopMs: number;
+  /** From start until Synced and the cluster whole again. */
+  rejoinMs: number;
+  totalMs: number;
+}
+
+/** Waits until every node is Synced in one Primary component of full size. */
+async function waitWhole(state: ClusterState, timeoutMs: number): Promise<void> {
+  const size = state.db.length;
+  await waitFor(
+    async () => {
+      const statuses = await Promise.all(state.db.map((node) => dbNodeStatus(node)));
+      return statuses.every((status) => isReady(state, status) && status.clusterSize === size) ? true : undefined;
+    },
+    timeoutMs,
+    () => `the Galera cluster did not get back to ${size} Synced nodes within ${timeoutMs / 1000} s; see .cluster/logs/db-*.log`,
+    250,
+  );
+}
+
+/**
+ * A rolling restart of the database tier. For each node in turn: wait until
+ * the cluster is whole; make the node refuse queries (wsrep_reject_queries,
+ * error 1047, which the web nodes' failover treats as "use another
+ * endpoint") so in-flight work moves on before it goes; stop it cleanly
+ * (SIGTERM: it leaves the group, nobody waits for a suspect timeout);
+ * start it again (IST); wait until it is Synced and the cluster is whole.
+ */
+export async function rollDbTier(state: ClusterState, log: Logger, save: () => void): Promise<DbRollTiming[]> {
+  if (!state.galera) throw new ClusterError("deploy --db needs a Galera cluster (created with --db 2 or more)");
+  const timings: DbRollTiming[] = [];
+  for (const node of state.db) {
+    if (!isOurProcess(node.pid, node.name)) throw new ClusterError(`${node.name} is not running; start it first`);
+    await waitWhole(state, 60_000);
+    const started = Date.now();
+    await step(log, `${node.name}: refusing new queries, then stopping`, async () => {
+      await adminQuery(node, "SET GLOBAL wsrep_reject_queries=ALL").catch(() => undefined);
+      // The web nodes mark the endpoint down at their next statement there; let in-flight work finish.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await stopDbNode(node, "SIGTERM");
+    });
+    save();
+    const stopped = Date.now();
+    await step(log, `${node.name}: starting, rejoining (IST), waiting for Synced and a whole cluster`, async () => {
+      await startDbNode(state, node, log);
+      save();
+      await waitWhole(state, 120_000);
+    });
+    const timing = { name: node.name, stopMs: stopped - started, rejoinMs: Date.now() - stopped, totalMs: Date.now() - started };
+    timings.push(timing);
+    log.info(
+      `${node.name}: restarted in ${(timing.totalMs / 1000).toFixed(1)} s ` +
+        `(stop ${(timing.stopMs / 1000).toFixed(1)} s, rejoin ${(timing.rejoinMs / 1000).toFixed(1)} s); cluster size ${state.db.length}, all Synced`,
+    );
+  }
+  return timings;
+}

@@ -7,20 +7,32 @@ import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ensureBuild } from "./build";
-import { ensureDbTier, provisionDatabase, startDbNode, stopDbNode, stopDbTier } from "./galera";
+import { ensureDbTier, provisionDatabase, rollDbTier, startDbNode, stopDbNode, stopDbTier, type DbRollTiming } from "./galera";
 import { clusterDir } from "./layout";
-import { ensureLb, stopLb } from "./lb";
+import { ensureLb, putBackInRotation, stopLb } from "./lb";
 import { withClusterLock } from "./lock";
 import { ClusterError, consoleLogger, type Logger } from "./log";
 import { isOurProcess, killGroups, listGroupMembers, listMarkedProcesses, stopProcess } from "./process";
+import { buildRelease, pruneReleases } from "./release";
 import { applySchema } from "./schema";
 import { planState, readClusterState, writeClusterState, type ClusterState, type UpOptions } from "./state";
 import { collectStatus, type NodeStatus } from "./status";
-import { ensureWebTier, startWebNode, stopWebNode, stopWebTier } from "./web";
+import {
+  ensureWebTier,
+  gracefulStopWebNode,
+  rollWebTier,
+  sharedWebEnv,
+  startWebNode,
+  stopWebNode,
+  stopWebTier,
+  type RollTiming,
+} from "./web";
 
 export { readClusterState, type ClusterState, type UpOptions } from "./state";
 export { formatStatusTable, type NodeStatus } from "./status";
 export { consoleLogger, quietLogger, ClusterError, type Logger } from "./log";
+export type { RollTiming } from "./web";
+export type { DbRollTiming } from "./galera";
 
 export type NodeName = `web-${number}` | `db-${number}` | "lb";
 
@@ -78,10 +90,70 @@ export async function clusterUp(options: UpOptions = {}, log: Logger = consoleLo
       await ensureWebTier(state, log);
       save();
       await ensureLb(state, log);
+      pruneReleases(state, log);
     } finally {
       save();
     }
     return state;
+  });
+}
+
+export interface DeployOptions {
+  /** Extra environment for this build only (e.g. a visible build label); the nodes' env is unchanged. */
+  buildEnv?: Record<string, string>;
+}
+
+export interface DeployResult {
+  release: string;
+  previous: string | null;
+  buildMs: number;
+  nodes: RollTiming[];
+  totalMs: number;
+}
+
+/**
+ * A rolling deploy of the web tier: builds a new release while the old one
+ * keeps serving, then rolls every web node onto it, one at a time (out of
+ * nginx's rotation, drain, start, healthy, back). No node is ever started
+ * from a half-written build, and nginx always has healthy nodes to use.
+ */
+export async function deployWeb(options: DeployOptions = {}, log: Logger = consoleLogger): Promise<DeployResult> {
+  return withClusterLock(log, async () => {
+    const state = requireState();
+    const save = () => writeClusterState(state);
+    if (!isOurProcess(state.lb.pid, "lb")) throw new ClusterError("nginx is not running; run `npm run cluster` first");
+    const started = Date.now();
+    const previous = state.release ?? null;
+    try {
+      const release = await buildRelease(state, { ...sharedWebEnv(state), ...options.buildEnv }, log);
+      const buildMs = Date.now() - started;
+      state.release = release;
+      save();
+      const nodes = await rollWebTier(state, log, save);
+      pruneReleases(state, log);
+      return { release, previous, buildMs, nodes, totalMs: Date.now() - started };
+    } finally {
+      save();
+    }
+  });
+}
+
+export interface DbDeployResult {
+  nodes: DbRollTiming[];
+  totalMs: number;
+}
+
+/** A rolling restart of the Galera nodes: one at a time, each back to Synced and the cluster whole before the next. */
+export async function deployDb(log: Logger = consoleLogger): Promise<DbDeployResult> {
+  return withClusterLock(log, async () => {
+    const state = requireState();
+    const started = Date.now();
+    try {
+      const nodes = await rollDbTier(state, log, () => writeClusterState(state));
+      return { nodes, totalMs: Date.now() - started };
+    } finally {
+      writeClusterState(state);
+    }
   });
 }
 
@@ -155,8 +227,10 @@ async function signalNode(name: string, signal: "SIGTERM" | "SIGKILL", log: Logg
     const state = requireState();
     const found = findNode(state, name);
     try {
-      if (found.kind === "web") await stopWebNode(found.node, signal);
-      else if (found.kind === "db") await stopDbNode(found.node, signal);
+      if (found.kind === "web") {
+        if (signal === "SIGTERM") await gracefulStopWebNode(state, found.node, log);
+        else await stopWebNode(found.node, signal);
+      } else if (found.kind === "db") await stopDbNode(found.node, signal);
       else await stopLb(state, signal);
     } finally {
       writeClusterState(state);
@@ -170,13 +244,20 @@ export function killNode(name: string, log: Logger = consoleLogger): Promise<voi
   return signalNode(name, "SIGKILL", log);
 }
 
-/** SIGTERM and wait: a graceful stop (a Galera node leaves the group cleanly). */
+/**
+ * A graceful stop: a web node leaves nginx's rotation first and then drains
+ * (SIGTERM), so no request fails; a Galera node leaves the group cleanly.
+ */
 export function stopNode(name: string, log: Logger = consoleLogger): Promise<void> {
   return signalNode(name, "SIGTERM", log);
 }
 
-/** Starts a stopped node and waits until it is healthy (a database node rejoins by IST or SST). */
-export async function startNode(name: string, log: Logger = consoleLogger): Promise<void> {
+/**
+ * Starts a stopped node and waits until it is healthy (a database node
+ * rejoins by IST or SST); a web node is put back into nginx's rotation.
+ * `webEnv` adds environment for this start of a web node only.
+ */
+export async function startNode(name: string, log: Logger = consoleLogger, webEnv: Record<string, string> = {}): Promise<void> {
   await withClusterLock(log, async () => {
     const state = requireState();
     const found = findNode(state, name);
@@ -184,7 +265,8 @@ export async function startNode(name: string, log: Logger = consoleLogger): Prom
       if (found.kind === "web") {
         if (isOurProcess(found.node.pid, found.node.name)) return;
         log.info(`${name}: starting`);
-        await startWebNode(state, found.node);
+        await startWebNode(state, found.node, webEnv);
+        await putBackInRotation(state, found.node.name);
       } else if (found.kind === "db") {
         await startDbNode(state, found.node, log);
       } else {

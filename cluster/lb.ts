@@ -3,12 +3,26 @@
 // docker compose uses. Promises: the config is validated (`nginx -t`) before
 // it is used; a running nginx whose upstreams or port changed is reloaded
 // (SIGHUP) without dropping connections; the lb is up when /api/health
-// answers 200 through it.
+// answers 200 through it. Web nodes that are stopped or being drained are
+// rendered `down`, and a reload that takes a node out of the rotation
+// returns only once the old workers (the only ones that could still send it
+// a request) have finished their requests and exited.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClusterError, step, type Logger } from "./log";
-import { binaries, paths } from "./layout";
-import { assertPortFree, httpStatus, markerAssignment, isOurProcess, runCommand, spawnDetached, stopProcess, tailLog, waitFor } from "./process";
+import { binaries, paths, repoRoot } from "./layout";
+import {
+  assertPortFree,
+  httpStatus,
+  isOurProcess,
+  listGroupMembers,
+  markerAssignment,
+  runCommand,
+  spawnDetached,
+  stopProcess,
+  tailLog,
+  waitFor,
+} from "./process";
 import { hashOf, type ClusterState } from "./state";
 
 const files = {
@@ -28,14 +42,27 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
   });
 }
 
+/**
+ * Web nodes nginx must not send requests to: those being drained (set by
+ * deploy and a graceful stop) and those stopped on purpose. A crashed node
+ * keeps its place; nginx's max_fails handles it, as it would in production.
+ */
+const outOfRotation = new Set<string>();
+
 function renderShopConfig(state: ClusterState): string {
   const template = readFileSync(paths.nginxTemplate, "utf8");
   return renderTemplate(template, {
     SHOP_LISTEN: `127.0.0.1:${state.lb.port}`,
     // max_fails=1 fail_timeout=5s: one failed attempt takes a node out of the
     // rotation for 5 s, so a dead node costs one retried request, not many.
-    SHOP_UPSTREAM_SERVERS: state.web.map((node) => `server 127.0.0.1:${node.port} max_fails=1 fail_timeout=5s;`).join(" "),
+    SHOP_UPSTREAM_SERVERS: state.web
+      .map((node) => {
+        const down = outOfRotation.has(node.name) || node.stopped === true;
+        return `server 127.0.0.1:${node.port} max_fails=1 fail_timeout=5s${down ? " down" : ""};`;
+      })
+      .join(" "),
     SHOP_ACCESS_LOG: files.accessLog,
+    SHOP_OUTAGE_ROOT: join(repoRoot, "public"),
   });
 }
 
@@ -46,6 +73,8 @@ function renderMainConfig(): string {
     ...(process.getuid?.() === 0 ? ["user root;"] : []),
     "worker_processes 1;",
     "daemon off;",
+    // A reload lets old workers finish their requests; this bounds how long.
+    "worker_shutdown_timeout 15s;",
     `pid ${files.pidFile};`,
     `error_log ${files.errorLog} warn;`,
     // Every proxied request holds two connections (client + upstream): 2,000
@@ -119,6 +148,47 @@ export async function stopLb(state: ClusterState, signal: "SIGTERM" | "SIGKILL")
   state.lb.pid = null;
 }
 
+/** nginx's worker processes (its process group minus the master). */
+function workerPids(state: ClusterState): number[] {
+  const master = state.lb.pid;
+  return master ? listGroupMembers([master]).filter((pid) => pid !== master) : [];
+}
+
+/**
+ * Re-renders the config and reloads nginx when it changed; waits until the
+ * workers that ran the old config are gone, so no request can still reach a
+ * node the new config took out. Returns false when nginx is not running.
+ */
+async function reloadLb(state: ClusterState): Promise<boolean> {
+  if (!isOurProcess(state.lb.pid, "lb")) return false;
+  if (hashOf([renderShopConfig(state), renderMainConfig()]) === state.lb.fingerprint) return true;
+  const oldWorkers = workerPids(state);
+  state.lb.fingerprint = await writeConfig(state);
+  process.kill(state.lb.pid, "SIGHUP");
+  await waitFor(
+    () => {
+      const now = workerPids(state);
+      return now.length > 0 && oldWorkers.every((pid) => !now.includes(pid)) ? true : undefined;
+    },
+    20_000,
+    () => `nginx did not finish reloading within 20 s (old workers ${oldWorkers.join(", ")} still running); see .cluster/logs/lb.log`,
+    50,
+  );
+  return true;
+}
+
+/** Takes a web node out of nginx's rotation (`down`) and waits until no worker can still send it a request. */
+export async function takeOutOfRotation(state: ClusterState, name: string): Promise<boolean> {
+  outOfRotation.add(name);
+  return reloadLb(state);
+}
+
+/** Puts a web node back into nginx's rotation. */
+export async function putBackInRotation(state: ClusterState, name: string): Promise<boolean> {
+  outOfRotation.delete(name);
+  return reloadLb(state);
+}
+
 /** Starts nginx, or reloads it when its config changed. */
 export async function ensureLb(state: ClusterState, log: Logger): Promise<void> {
   if (!isOurProcess(state.lb.pid, "lb")) {
@@ -126,11 +196,9 @@ export async function ensureLb(state: ClusterState, log: Logger): Promise<void> 
     await step(log, `lb: starting nginx on ${state.lbUrl}`, () => startLb(state));
     return;
   }
-  const shop = renderShopConfig(state);
-  if (hashOf([shop, renderMainConfig()]) === state.lb.fingerprint) return;
+  if (hashOf([renderShopConfig(state), renderMainConfig()]) === state.lb.fingerprint) return;
   await step(log, "lb: config changed, reloading nginx", async () => {
-    state.lb.fingerprint = await writeConfig(state);
-    process.kill(state.lb.pid!, "SIGHUP");
+    await reloadLb(state);
     await waitLbHealthy(state);
   });
 }

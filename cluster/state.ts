@@ -14,6 +14,10 @@ export interface WebNodeState {
   pid: number | null;
   /** Hash of the env and build the running process was started with. */
   fingerprint?: string;
+  /** The release (cluster/release.ts) the running process was started from. */
+  release?: string;
+  /** Stopped on purpose (`stop web-N`): nginx keeps it out of the rotation until it starts again. */
+  stopped?: boolean;
 }
 
 export interface DbNodeState {
@@ -54,6 +58,8 @@ export interface ClusterState {
   /** Extra environment for every web node (--idle-timeout, --env). */
   webEnv: Record<string, string>;
   secrets: ClusterSecrets;
+  /** The release new web nodes start from (.cluster/releases/<id>/). */
+  release?: string;
   /** Fingerprints of what was last applied: database + user, migrations, seed. */
   applied: { database?: string; migrations?: string; seed?: string };
 }
@@ -143,7 +149,15 @@ export function planState(options: UpOptions, previous: ClusterState | null): Cl
     const name = `web-${i + 1}`;
     const port = defaults.webBasePort + i;
     const old = previous?.web.find((node) => node.name === name);
-    return { name, port, url: `http://127.0.0.1:${port}`, pid: old?.pid ?? null, fingerprint: old?.fingerprint };
+    return {
+      name,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      pid: old?.pid ?? null,
+      fingerprint: old?.fingerprint,
+      release: old?.release,
+      stopped: old?.stopped,
+    };
   });
   const db = Array.from({ length: dbCount }, (_, i): DbNodeState => {
     const name = `db-${i + 1}`;
@@ -168,6 +182,7 @@ export function planState(options: UpOptions, previous: ClusterState | null): Cl
     galera: dbCount > 1,
     webEnv,
     secrets,
+    release: previous?.release,
     applied: previous?.applied ?? {},
   };
 }

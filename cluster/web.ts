@@ -1,14 +1,15 @@
-// The web tier: web-1..web-N, each `node .next/standalone/server.js` on its
-// own port, all sharing the generated secrets. Promises: every node gets its
-// own SQL endpoint first and the others as fallbacks; a node counts as up only
-// when GET /api/health answers 200; a running node whose env or build differs
-// from the wanted one is restarted, one node at a time so nginx always has
-// somewhere to send requests.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// The web tier: web-1..web-N, each `node serve.mjs` (Next's standalone
+// server with a bounded SIGTERM drain) run from its release directory
+// (cluster/release.ts), never from .next/, on its own port, all sharing the
+// generated secrets. Promises: every node gets its own SQL endpoint first and
+// the others as fallbacks; a node counts as up only when GET /api/health
+// answers 200; a running node whose env or release differs from the wanted
+// one is rolled: out of nginx's rotation, drained, started on the new
+// release, healthy, back in the rotation, one node at a time.
 import { ClusterError, step, type Logger } from "./log";
-import { paths, repoRoot } from "./layout";
+import { putBackInRotation, takeOutOfRotation } from "./lb";
 import { assertPortFree, httpStatus, isOurProcess, spawnDetached, stopProcess, tailLog, waitFor } from "./process";
+import { releaseDir, releaseEntry } from "./release";
 import { hashOf, type ClusterState, type WebNodeState } from "./state";
 
 /** Environment shared by every web node and by the build (Server Actions key). */
@@ -38,16 +39,11 @@ export function webNodeEnv(state: ClusterState, node: WebNodeState): Record<stri
   };
 }
 
-function buildId(): string {
-  try {
-    return readFileSync(join(repoRoot, ".next", "standalone", ".next", "BUILD_ID"), "utf8").trim();
-  } catch {
-    return "none";
-  }
-}
+/** How long a stopping node may take to finish its in-flight requests before it exits anyway. */
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 function fingerprint(state: ClusterState, node: WebNodeState): string {
-  return hashOf([webNodeEnv(state, node), buildId()]);
+  return hashOf([webNodeEnv(state, node), state.release ?? "none"]);
 }
 
 async function waitHealthy(node: WebNodeState, timeoutMs = 60_000): Promise<void> {
@@ -64,35 +60,97 @@ async function waitHealthy(node: WebNodeState, timeoutMs = 60_000): Promise<void
   );
 }
 
-export async function startWebNode(state: ClusterState, node: WebNodeState): Promise<void> {
+/** Starts the node from the current release (extra env, e.g. for one test, on top) and waits until it is healthy. */
+export async function startWebNode(state: ClusterState, node: WebNodeState, extraEnv: Record<string, string> = {}): Promise<void> {
+  const release = state.release;
+  if (!release) throw new ClusterError("no release to start web nodes from; run `npm run cluster` (it builds one)");
   await assertPortFree(node.port, node.name);
   node.pid = spawnDetached({
     name: node.name,
     command: process.execPath,
-    args: [paths.standaloneServer],
-    cwd: repoRoot,
-    env: { PATH: process.env.PATH, LANG: process.env.LANG, ...webNodeEnv(state, node) },
+    args: [releaseEntry(release)],
+    cwd: releaseDir(release),
+    env: {
+      PATH: process.env.PATH,
+      LANG: process.env.LANG,
+      SHOP_DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS),
+      ...webNodeEnv(state, node),
+      ...extraEnv,
+    },
   });
+  node.release = release;
+  node.stopped = false;
   node.fingerprint = fingerprint(state, node);
   await waitHealthy(node);
 }
 
+/** SIGTERM drains (bounded by DRAIN_TIMEOUT_MS in serve.mjs, then SIGKILL a little later); SIGKILL is a crash. */
 export async function stopWebNode(node: WebNodeState, signal: "SIGTERM" | "SIGKILL"): Promise<void> {
-  await stopProcess(node.pid, node.name, signal, 15_000);
+  await stopProcess(node.pid, node.name, signal, DRAIN_TIMEOUT_MS + 5_000);
   node.pid = null;
+}
+
+export interface RollTiming {
+  name: string;
+  /** Out of rotation until the old process exited (nginx reload + drain). */
+  drainMs: number;
+  /** Start on the new release until healthy. */
+  startMs: number;
+  totalMs: number;
+}
+
+/**
+ * A planned stop: out of nginx's rotation first (waiting until no nginx worker
+ * can still send it a request), then SIGTERM and wait for the drain. The node
+ * stays marked down in nginx until it starts again.
+ */
+export async function gracefulStopWebNode(state: ClusterState, node: WebNodeState, log: Logger): Promise<void> {
+  if (!isOurProcess(node.pid, node.name)) {
+    node.pid = null;
+    return;
+  }
+  node.stopped = true;
+  if (await takeOutOfRotation(state, node.name)) log.info(`${node.name}: out of nginx's rotation`);
+  await stopWebNode(node, "SIGTERM");
+}
+
+/** Restarts one node on the current release without a visible error: out of rotation, drain, start, healthy, back. */
+export async function rollWebNode(state: ClusterState, node: WebNodeState, log: Logger): Promise<RollTiming> {
+  const started = Date.now();
+  await step(log, `${node.name}: out of rotation, draining`, () => gracefulStopWebNode(state, node, log));
+  const drained = Date.now();
+  await step(log, `${node.name}: starting on release ${state.release}`, () => startWebNode(state, node));
+  const healthy = Date.now();
+  await step(log, `${node.name}: back in nginx's rotation`, () => putBackInRotation(state, node.name));
+  return { name: node.name, drainMs: drained - started, startMs: healthy - drained, totalMs: Date.now() - started };
 }
 
 /** Starts missing web nodes (in parallel), then restarts, one by one, those running with another env or build. */
 export async function ensureWebTier(state: ClusterState, log: Logger): Promise<void> {
   const missing = state.web.filter((node) => !isOurProcess(node.pid, node.name));
+  // `up` wants every node in the rotation, including one a `stop` left out (or an interrupted stop marked).
+  for (const node of state.web) node.stopped = false;
   await Promise.all(missing.map((node) => step(log, `${node.name}: starting on port ${node.port}`, () => startWebNode(state, node))));
   for (const node of state.web) {
     if (missing.includes(node) || node.fingerprint === fingerprint(state, node)) continue;
-    await step(log, `${node.name}: restarting with the new environment or build`, async () => {
-      await stopWebNode(node, "SIGTERM");
-      await startWebNode(state, node);
-    });
+    log.info(`${node.name}: runs another environment or release; rolling it`);
+    await rollWebNode(state, node, log);
   }
+}
+
+/** Every node in turn onto the current release (`deploy`), each timed. */
+export async function rollWebTier(state: ClusterState, log: Logger, save: () => void): Promise<RollTiming[]> {
+  const timings: RollTiming[] = [];
+  for (const node of state.web) {
+    const timing = await rollWebNode(state, node, log);
+    save();
+    timings.push(timing);
+    log.info(
+      `${node.name}: on release ${state.release} in ${(timing.totalMs / 1000).toFixed(1)} s ` +
+        `(drain ${(timing.drainMs / 1000).toFixed(1)} s, start ${(timing.startMs / 1000).toFixed(1)} s)`,
+    );
+  }
+  return timings;
 }
 
 export async function stopWebTier(state: ClusterState, nodes: WebNodeState[], log: Logger): Promise<void> {

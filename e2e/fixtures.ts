@@ -4,12 +4,22 @@
 //   end before the whole cluster is back in nginx's rotation;
 // - shop: the page object over the test's page;
 // - signedInPage: the test's page, signed in as alice through the sign-in page;
-// - catalog: the seeded products (GET /api/products).
+// - catalog: the seeded products (GET /api/products);
+// - browserFailures: every response >= 500 and every failed request the test's
+//   page saw (page.on('response'/'requestfailed')), for specs that promise 0.
 import { test as base, expect, type Page } from "@playwright/test";
 import { createClusterControl, type ClusterControl } from "./support/cluster-control";
 import { ShopPage, type Product } from "./pages/shop-page";
 
+/** What the browser saw fail: responses >= 500 and requests that got no response at all. */
+export interface BrowserFailures {
+  readonly list: string[];
+  /** Requests the page made since the fixture started. */
+  readonly requests: number;
+}
+
 type Fixtures = {
+  browserFailures: BrowserFailures;
   cluster: ClusterControl;
   shop: ShopPage;
   signedInPage: Page;
@@ -30,6 +40,9 @@ export const test = base.extend<Fixtures>({
       primaryDbOf: (webNode) => control.primaryDbOf(webNode),
       servedBy: control.servedBy,
       waitUntilWhole: () => control.waitUntilWhole(),
+      deployWeb: () => control.deployWeb(),
+      deployDb: () => control.deployDb(),
+      releases: () => control.releases(),
       setIdleTimeout: (seconds) => control.setIdleTimeout(seconds),
       kill: async (name) => {
         down.add(name);
@@ -43,13 +56,35 @@ export const test = base.extend<Fixtures>({
         await control.start(name);
         down.delete(name);
       },
+      startAll: async (names) => {
+        await control.startAll(names);
+        for (const name of names) down.delete(name);
+      },
     };
     await use(tracked);
     // Safety net for a test that failed before its own `finally` restarted a node.
-    for (const name of down) {
-      testInfo.annotations.push({ type: "restarted after the test", description: name });
-      await control.start(name);
+    if (down.size > 0) {
+      for (const name of down) testInfo.annotations.push({ type: "restarted after the test", description: name });
+      await control.startAll([...down]);
     }
+  },
+
+  browserFailures: async ({ page }, use) => {
+    const failures = { list: [] as string[], requests: 0 };
+    page.on("request", () => failures.requests++);
+    page.on("response", (response) => {
+      if (response.status() >= 500) {
+        const request = response.request();
+        failures.list.push(`${response.status()} ${request.method()} ${response.url()} (${response.headers()["x-served-by"] ?? "?"})`);
+      }
+    });
+    page.on("requestfailed", (request) => {
+      const reason = request.failure()?.errorText ?? "failed";
+      // A navigation or prefetch the page itself cancelled (a newer navigation started) is not a failure.
+      if (reason === "net::ERR_ABORTED") return;
+      failures.list.push(`${reason} ${request.method()} ${request.url()}`);
+    });
+    await use(failures);
   },
 
   shop: async ({ page }, use) => {

@@ -36,12 +36,26 @@ export interface ClusterControl {
   stop(name: string): Promise<void>;
   /** Starts a node and waits until it is healthy and back in nginx's rotation. */
   start(name: string): Promise<void>;
+  /** Starts several nodes in order, then waits once until the cluster is whole (start() alone would wait for the others). */
+  startAll(names: string[]): Promise<void>;
   /** The node that served a response, from its X-Served-By header. */
   servedBy(response: Response | APIResponse | null): string;
   /** Restarts the web tier with a session idle timeout (seconds), or the default (null). */
   setIdleTimeout(seconds: number | null): Promise<void>;
   /** Waits until every node is up and nginx spreads requests over every web node. */
   waitUntilWhole(): Promise<void>;
+  /** `npm run cluster -- deploy`: a new release, every web node rolled onto it. Local cluster only. */
+  deployWeb(): Promise<DeploySummary>;
+  /** `npm run cluster -- deploy --db`: a rolling restart of the database nodes. Local cluster only. */
+  deployDb(): Promise<{ nodes: { name: string; totalMs: number }[] }>;
+  /** The release each web node runs (local cluster only). */
+  releases(): Record<string, string | undefined>;
+}
+
+export interface DeploySummary {
+  release: string;
+  previous: string | null;
+  nodes: { name: string; drainMs: number; startMs: number; totalMs: number }[];
 }
 
 export function servedBy(response: Response | APIResponse | null): string {
@@ -114,11 +128,24 @@ class LocalCluster implements ClusterControl {
     await (await this.lib).startNode(name, e2eLogger);
     await this.waitUntilWhole();
   }
+  async startAll(names: string[]) {
+    for (const name of names) await (await this.lib).startNode(name, e2eLogger);
+    await this.waitUntilWhole();
+  }
   servedBy = servedBy;
   async setIdleTimeout(seconds: number | null) {
     const { clusterUp } = await this.lib;
     await clusterUp(seconds === null ? {} : { idleTimeoutSeconds: seconds }, e2eLogger);
     await this.waitUntilWhole();
+  }
+  async deployWeb() {
+    return (await this.lib).deployWeb({}, e2eLogger);
+  }
+  async deployDb() {
+    return (await this.lib).deployDb(e2eLogger);
+  }
+  releases() {
+    return Object.fromEntries(this.state().web.map((node) => [node.name, node.release]));
   }
   async waitUntilWhole() {
     const { clusterStatus } = await this.lib;
@@ -138,7 +165,7 @@ class LocalCluster implements ClusterControl {
 }
 
 /** Reads .cluster/state.json without importing cluster/ (cheap, synchronous). */
-function readLocalState(): { web: { name: string }[]; db: { name: string }[] } | null {
+function readLocalState(): { web: { name: string; release?: string }[]; db: { name: string }[] } | null {
   try {
     return JSON.parse(readFileSync(join(repoRoot, ".cluster", "state.json"), "utf8"));
   } catch {
@@ -179,6 +206,19 @@ class ComposeCluster implements ClusterControl {
   }
   webNodes() {
     return this.matching(/^web-\d+$/);
+  }
+  async startAll(names: string[]) {
+    for (const name of names) await this.compose(["start", name]);
+    await this.waitUntilWhole();
+  }
+  deployWeb(): Promise<DeploySummary> {
+    throw new Error("compose: a rolling deploy is `docker compose up -d --no-deps --build web-N`, one node at a time; not driven from specs");
+  }
+  deployDb(): Promise<{ nodes: { name: string; totalMs: number }[] }> {
+    throw new Error("compose: no rolling restart of the NDB nodes from specs");
+  }
+  releases() {
+    return {};
   }
   /** The SQL nodes (mysqld); storageNodes() are the NDB data nodes. */
   dbNodes() {
@@ -259,11 +299,21 @@ class ExternalShop implements ClusterControl {
   }
   stop = this.kill;
   start = this.kill;
+  startAll = this.kill;
   servedBy = servedBy;
   async setIdleTimeout(): Promise<void> {
     throw new Error("E2E_BASE_URL: cannot restart an external shop");
   }
   async waitUntilWhole() {}
+  deployWeb(): Promise<DeploySummary> {
+    throw new Error("E2E_BASE_URL: cannot deploy an external shop");
+  }
+  deployDb(): Promise<{ nodes: { name: string; totalMs: number }[] }> {
+    throw new Error("E2E_BASE_URL: cannot restart an external shop's database");
+  }
+  releases() {
+    return {};
+  }
 }
 
 export function createClusterControl(mode: ClusterMode = clusterMode): ClusterControl {

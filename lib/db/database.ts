@@ -11,7 +11,7 @@
 // - Reads are causal on Galera because the cluster sets wsrep_sync_wait=1
 //   (cluster/galera.ts); NDB reads committed data on every SQL node.
 import * as mariadb from "mariadb";
-import { classifyDbError, isBusyPoolTimeout } from "./errors";
+import { classifyDbError, isBusyPoolTimeout, sqlErrnoOf } from "./errors";
 import { withRetry, type RetryOptions } from "./retry";
 
 export type Connection = mariadb.PoolConnection;
@@ -34,6 +34,30 @@ export interface Endpoint {
   downUntil: number;
   /** After downUntil, one request at a time probes the endpoint; the others keep skipping it. */
   probing: boolean;
+}
+
+/** How long a probe of a recovering endpoint may wait for a connection. */
+const PROBE_TIMEOUT_MS = 500;
+
+/** pool.getConnection() bounded by `ms`; a connection that arrives later goes back to the pool. */
+function acquireWithin(pool: mariadb.Pool, ms: number): Promise<Connection> {
+  const pending = pool.getConnection();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      pending.then((conn) => conn.release()).catch(() => undefined);
+      reject(Object.assign(new Error(`no connection within ${ms} ms`), { code: "ETIMEDOUT" }));
+    }, ms);
+  });
+  return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Every endpoint is marked down: nothing was tried. A connection-class error (ECONNREFUSED), so callers answer 503. */
+export class DatabaseUnavailableError extends Error {
+  readonly code = "ECONNREFUSED";
+  constructor() {
+    super("no database endpoint available: every endpoint is marked down");
+  }
 }
 
 export class Database {
@@ -65,14 +89,20 @@ export class Database {
     return [...this.endpoints.filter(isLive), ...this.endpoints.filter((e) => !isLive(e))];
   }
 
-  markDown(endpoint: Endpoint): void {
-    endpoint.downUntil = Date.now() + this.downForMs;
+  markDown(endpoint: Endpoint, forMs = this.downForMs): void {
+    endpoint.downUntil = Date.now() + forMs;
     endpoint.probing = false;
   }
 
   private markUp(endpoint: Endpoint): void {
     endpoint.downUntil = 0;
     endpoint.probing = false;
+  }
+
+  /** True while every endpoint is marked down (the last attempt at each failed within downForMs). */
+  allDown(): boolean {
+    const now = Date.now();
+    return this.endpoints.every((e) => e.downUntil > now);
   }
 
   /** The endpoint that new work goes to now. */
@@ -86,12 +116,23 @@ export class Database {
    */
   async withConnection<T>(work: (conn: Connection, endpoint: Endpoint) => Promise<T>): Promise<T> {
     let lastError: unknown;
+    let probed = false;
     for (const endpoint of this.candidates()) {
-      let conn: Connection;
+      const now = Date.now();
+      // Never wait on an endpoint still marked down, and probe at most one recovering
+      // endpoint per call, bounded by PROBE_TIMEOUT_MS: with every node down or out of
+      // quorum a request fails in milliseconds (503), not after an acquire timeout per
+      // endpoint and per retry.
+      if (endpoint.downUntil > now || (endpoint.downUntil > 0 && endpoint.probing)) continue;
       const recovering = endpoint.downUntil > 0;
-      if (recovering) endpoint.probing = true;
+      if (recovering) {
+        if (probed) continue;
+        probed = true;
+        endpoint.probing = true;
+      }
+      let conn: Connection;
       try {
-        conn = await endpoint.pool.getConnection();
+        conn = recovering ? await acquireWithin(endpoint.pool, PROBE_TIMEOUT_MS) : await endpoint.pool.getConnection();
       } catch (error) {
         lastError = error;
         // A busy but healthy pool stays up; try the next endpoint for this attempt only.
@@ -105,7 +146,11 @@ export class Database {
         return await work(conn, endpoint);
       } catch (error) {
         const errorClass = classifyDbError(error);
-        if (errorClass === "connection" || errorClass === "unknown_outcome") {
+        if (isNodeNotReady(error)) {
+          // The server answered: it may be Synced again soon, so skip it for a shorter while.
+          broken = true;
+          this.markDown(endpoint, Math.ceil(this.downForMs / 3));
+        } else if (errorClass === "connection" || errorClass === "unknown_outcome") {
           broken = true;
           this.markDown(endpoint);
         }
@@ -116,7 +161,7 @@ export class Database {
         else await conn.release().catch(() => undefined);
       }
     }
-    throw lastError ?? new Error("no database endpoint available");
+    throw lastError ?? new DatabaseUnavailableError();
   }
 
   /** Run `work` with failover and retries. `work` must be safe to run again. */
@@ -175,6 +220,11 @@ export class Database {
 export interface Transaction {
   exec<R = unknown>(sql: string, values?: unknown[]): Promise<R>;
   endpoint: Endpoint;
+}
+
+/** Galera 1047: the node is up but not part of the primary component. */
+function isNodeNotReady(error: unknown): boolean {
+  return sqlErrnoOf(error) === 1047;
 }
 
 /** Where and how to connect, from a mariadb://user:password@host:port/database URL. */

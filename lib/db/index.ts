@@ -6,8 +6,8 @@ import "server-only";
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { env } from "@/lib/env";
 import { PrismaClient } from "./generated/client";
-import { Database, type Endpoint } from "./database";
-import { classifyDbError } from "./errors";
+import { Database, DatabaseUnavailableError, type Endpoint } from "./database";
+import { classifyDbError, sqlErrnoOf } from "./errors";
 import { withRetry } from "./retry";
 
 interface Handles {
@@ -50,12 +50,20 @@ function prismaFor(endpoint: Endpoint): PrismaClient {
 export async function withPrisma<T>(work: (prisma: PrismaClient) => Promise<T>): Promise<T> {
   const database = db();
   return withRetry(async () => {
+    // Every endpoint just failed: answer "unavailable" now instead of waiting on one.
+    if (database.allDown()) throw new DatabaseUnavailableError();
+    // A recovering endpoint is probed with database.ts's bounded probe first, so Prisma never waits a full acquire timeout on a dead one.
+    if (database.currentEndpoint().downUntil > 0) await database.withConnection(async () => undefined);
     const endpoint = database.currentEndpoint();
     try {
       return await work(prismaFor(endpoint));
     } catch (error) {
-      const errorClass = classifyDbError(error);
-      if (errorClass === "connection" || errorClass === "unknown_outcome") database.markDown(endpoint);
+      // Galera 1047: up but out of the primary component; skip it briefly like database.ts does.
+      if (sqlErrnoOf(error) === 1047) database.markDown(endpoint, 1000);
+      else {
+        const errorClass = classifyDbError(error);
+        if (errorClass === "connection" || errorClass === "unknown_outcome") database.markDown(endpoint);
+      }
       throw error;
     }
   });

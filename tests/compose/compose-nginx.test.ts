@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { rawConfig, repoRoot, resolvedConfig, templatePath } from "./compose-helpers";
 
-const shopVariables = ["SHOP_LISTEN", "SHOP_UPSTREAM_SERVERS", "SHOP_ACCESS_LOG"] as const;
+const shopVariables = ["SHOP_LISTEN", "SHOP_UPSTREAM_SERVERS", "SHOP_ACCESS_LOG", "SHOP_OUTAGE_ROOT"] as const;
 const nginx = resolvedConfig().services.nginx;
 const nginxEnv = nginx.environment ?? {};
 const webServices = Object.entries(resolvedConfig().services)
@@ -36,10 +36,11 @@ const shopValues = Object.fromEntries(shopVariables.map((name) => [name, nginxEn
 describe("nginx in docker-compose.cluster.yml", () => {
   it("mounts the local cluster's template where the nginx image renders templates", () => {
     expect(rawConfig().services.nginx.volumes).toContain("./nginx/shop.conf.template:/etc/nginx/templates/shop.conf.template:ro");
+    expect(rawConfig().services.nginx.volumes).toContain(`./public/outage.html:${nginxEnv.SHOP_OUTAGE_ROOT}/outage.html:ro`);
     expect(nginx.image).toMatch(/^nginx:1\.\d+\.\d+-alpine$/);
   });
 
-  it("sets exactly the three template variables and limits envsubst to them", () => {
+  it("sets exactly the template variables and limits envsubst to them", () => {
     expect(Object.keys(nginxEnv).filter((name) => name.startsWith("SHOP_")).sort()).toEqual([...shopVariables].sort());
     expect(nginxEnv.SHOP_LISTEN).toBe("8080");
     expect(nginxEnv.SHOP_ACCESS_LOG).toBe("/dev/stdout");

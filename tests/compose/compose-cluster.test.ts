@@ -244,7 +244,9 @@ describe("Dockerfile", () => {
     expect(runner).toMatch(/HOSTNAME=0\.0\.0\.0/);
     expect(runner).toMatch(/PORT=3000/);
     expect(runner).toMatch(/HEALTHCHECK[\s\S]*\/api\/health/);
-    expect(runner).toMatch(/^CMD \["node", "server\.js"\]$/m);
+    // serve.mjs starts Next's server.js and drains it on SIGTERM (cluster/serve.mjs).
+    expect(runner).toMatch(/^CMD \["node", "serve\.mjs"\]$/m);
+    expect(runner).toMatch(/COPY --from=build --chown=node:node \/app\/cluster\/serve\.mjs \.\/serve\.mjs/);
     expect(runner).not.toMatch(/NEXT_SERVER_ACTIONS_ENCRYPTION_KEY/);
   });
 

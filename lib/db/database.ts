@@ -125,6 +125,9 @@ export class Database {
       // endpoint and per retry.
       if (endpoint.downUntil > now || (endpoint.downUntil > 0 && endpoint.probing)) continue;
       const recovering = endpoint.downUntil > 0;
+      // A pool with no connection at all (its node just died, or it never had one) would
+      // retry connecting until its acquire timeout; give it a probe's time instead.
+      const empty = endpoint.pool.totalConnections() === 0;
       if (recovering) {
         if (probed) continue;
         probed = true;
@@ -132,7 +135,7 @@ export class Database {
       }
       let conn: Connection;
       try {
-        conn = recovering ? await acquireWithin(endpoint.pool, PROBE_TIMEOUT_MS) : await endpoint.pool.getConnection();
+        conn = recovering || empty ? await acquireWithin(endpoint.pool, PROBE_TIMEOUT_MS) : await endpoint.pool.getConnection();
       } catch (error) {
         lastError = error;
         // A busy but healthy pool stays up; try the next endpoint for this attempt only.

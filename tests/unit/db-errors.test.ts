@@ -111,6 +111,7 @@ describe("Database endpoints under connection-class errors", () => {
       void endpoint.pool.end().catch(() => undefined);
       endpoint.pool = {
         activeConnections: () => activeConnections,
+        totalConnections: () => activeConnections + 1,
         getConnection: async () => {
           events.acquired++;
           return {

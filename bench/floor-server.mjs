@@ -137,8 +137,8 @@ async function handle(req, res) {
     const now = new Date();
     const data = JSON.stringify({ cart: { lines: [{ productId: 1, quantity: 1 }] }, ops: [] });
     await pool.execute(
-      "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, last_node, session_data) VALUES (?, NULL, ?, ?, ?, 0, ?, ?)",
-      [keyOf(id), now, now, new Date(now.getTime() + IDLE_MS), NODE, data],
+      "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data) VALUES (?, NULL, ?, ?, ?, 0, ?, ?, ?)",
+      [keyOf(id), now, now, new Date(now.getTime() + IDLE_MS), randomBytes(16), NODE, data],
     );
     return send(res, 200, "application/json", "{}", { "set-cookie": `sid=${id}; Path=/; HttpOnly; SameSite=Lax` });
   }

@@ -3,15 +3,26 @@
 // table, and each retry lands on the next live endpoint because a failed
 // connection marks its endpoint down here.
 import "server-only";
-import type { SqlExecutor } from "@shopcluster/session-store";
-import type { Database } from "@/lib/db/database";
+import { SessionStoreUnavailableError, type SqlExecutor } from "@shopcluster/session-store";
+import { DatabaseUnavailableError, type Database } from "@/lib/db/database";
+
+/**
+ * With every endpoint marked down there is nothing to retry on: say so at once
+ * (the store passes SessionStoreUnavailableError through, a 503), instead of
+ * letting each of the store's retries wait for a probe.
+ */
+function assertSomeEndpoint(db: Database): void {
+  if (db.allDown()) throw new SessionStoreUnavailableError(new DatabaseUnavailableError());
+}
 
 export function databaseExecutor(db: Database): SqlExecutor {
   return {
-    query: <T>(sql: string, values?: readonly unknown[]) =>
-      db.withConnection((conn, endpoint) => db.exec<T>(conn, endpoint, sql, values as unknown[])),
+    query: async <T>(sql: string, values?: readonly unknown[]): Promise<T> => {
+      assertSomeEndpoint(db);
+      return db.withConnection((conn, endpoint) => db.exec<T>(conn, endpoint, sql, values as unknown[]));
+    },
     transaction: <T>(work: (tx: { query<R>(sql: string, values?: readonly unknown[]): Promise<R> }) => Promise<T>) =>
-      db.withConnection(async (conn, endpoint) => {
+      Promise.resolve().then(() => assertSomeEndpoint(db)).then(() => db.withConnection(async (conn, endpoint) => {
         await conn.beginTransaction();
         try {
           const result = await work({ query: <R>(sql: string, values?: readonly unknown[]) => db.exec<R>(conn, endpoint, sql, values as unknown[]) });
@@ -21,6 +32,6 @@ export function databaseExecutor(db: Database): SqlExecutor {
           await conn.rollback().catch(() => undefined);
           throw error;
         }
-      }),
+      })),
   };
 }

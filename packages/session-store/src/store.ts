@@ -266,13 +266,7 @@ export class SessionStore<D> {
     if (issuedAt === null) return this.changeNew(mutate, options, "absent");
     const key = sessionKey(id!);
     const ringOp = newOpId();
-    const outcome = await this.guard("change", () =>
-      this.retry(() =>
-        this.needsTransaction(options)
-          ? this.sql.transaction((tx) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp))
-          : this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp),
-      ),
-    );
+    const outcome = await this.guard("change", () => this.runChange(key, issuedAt, mutate, options, ringOp));
     if ("ended" in outcome) return this.changeNew(mutate, options, outcome.ended);
     return outcome;
   }
@@ -415,8 +409,14 @@ export class SessionStore<D> {
 
   // ---- internals ----
 
-  private needsTransaction(options: ChangeOptions): boolean {
-    return options.opKey !== undefined || options.transaction === true;
+  /** One change, retried: inside a transaction when an op key or the caller's own statements must commit with it. */
+  private runChange<R>(key: Buffer, issuedAt: number, mutate: Mutate<D, R>, options: ChangeOptions, ringOp: string) {
+    const inTransaction = options.opKey !== undefined || options.transaction === true;
+    return this.retry(() =>
+      inTransaction
+        ? this.sql.transaction((tx) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp))
+        : this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp),
+    );
   }
 
   private async attemptChange<R>(
@@ -484,13 +484,7 @@ export class SessionStore<D> {
     const key = sessionKey(id);
     const issuedAt = this.ids.verify(id)!;
     const ringOp = newOpId();
-    const result = await this.guard("create", () =>
-      this.retry(() =>
-        this.needsTransaction(options)
-          ? this.sql.transaction((tx) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp))
-          : this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp),
-      ),
-    );
+    const result = await this.guard("create", () => this.runChange(key, issuedAt, mutate, options, ringOp));
     if ("ended" in result || result.status === "rotated") {
       throw new Error("session-store: a freshly issued id was found ended; is the clock or the table shared with another secret?");
     }

@@ -17,11 +17,11 @@
 // - Exactly once: a change with an op key is remembered for `opRetentionMs`
 //   (24 h by default), through sign-in rotation; a retry or replay of it is
 //   answered "duplicate", and the same key with a different request
-//   fingerprint "key_reused". The last MAX_ROW_KEYS keys live in the row
+//   fingerprint "key_reused". The last `maxRowKeys` keys live in the row
 //   itself (hashed), written by the same version-checked UPDATE as the change,
-//   so a keyed change costs what an unkeyed one does: one read, one write, no
-//   transaction. Older keys spill, in one transaction with the change, into
-//   php_session_op, which a session that ever spilled consults too. Changes
+//   so a keyed change costs what an unkeyed one does: one read (the row joined
+//   with its key's php_session_op entry), one write, no transaction. Older
+//   keys move, in one transaction with a change, into php_session_op. Changes
 //   without a key still apply once across the store's own retries.
 // - Rotation: sign-in and sign-out give a new id in one transaction that turns
 //   the old row into a tombstone. For `rotatedGraceMs` a request with the old
@@ -52,6 +52,12 @@ export interface SessionStoreOptions<D> {
   rotatedGraceMs?: number;
   /** How long an applied op key is remembered. Default 24 h. */
   opRetentionMs?: number;
+  /**
+   * Op keys kept in the row before the oldest move to php_session_op. Default 32.
+   * 0 keeps every key in php_session_op, as version 0.1 did: use it while a rolling
+   * upgrade from 0.1 runs, since a 0.1 node rewriting a row drops the keys kept in it.
+   */
+  maxRowKeys?: number;
   /** Clock difference tolerated between nodes. Default 5 min. */
   clockSkewMs?: number;
   /** Upper bound of the serialized envelope, in bytes; the column is VARBINARY(16384). */
@@ -147,8 +153,6 @@ interface Envelope<D> {
   data: D;
   ops: string[];
   keys?: RowKey[];
-  /** Some of this lineage's keys are in php_session_op (spilled, or written before keys lived in the row). */
-  spilled?: true;
 }
 
 interface ParsedEnvelope<D> {
@@ -156,7 +160,6 @@ interface ParsedEnvelope<D> {
   data: D;
   ops: string[];
   keys: RowKey[];
-  spilled: boolean;
 }
 
 interface SessionRow {
@@ -168,6 +171,7 @@ interface SessionRow {
   ended_at: Date | null;
   end_reason: string | null;
   session_data: Buffer | string;
+  op_fingerprint?: Buffer | null;
 }
 
 /** Another writer changed the row between our read and our write. */
@@ -179,13 +183,14 @@ class NeedsTransaction extends Error {}
 /** Ops of a change without a key, kept in the row so the store's own retries apply once. */
 const MAX_RING_OPS = 16;
 const MAX_OP_KEY_LENGTH = 100;
-/** Op keys kept in the row (about 60 bytes each); older ones spill to php_session_op. */
-const MAX_ROW_KEYS = 24;
+/** Past maxRowKeys op keys in a row (about 60 bytes each), the oldest SPILL_KEYS move to php_session_op at once. */
+const SPILL_KEYS = 16;
 
 const COLUMNS = "s.user_id, s.date_created, s.last_updated, s.version, s.lineage, s.ended_at, s.end_reason, s.session_data";
 const SELECT_SESSION = `SELECT ${COLUMNS} FROM php_session s WHERE s.session_id = ?`;
-// Spilled keys are stored as "#" + their row hash; keys recorded before keys lived in the row, as themselves.
-const SELECT_OP = "SELECT fingerprint FROM php_session_op WHERE lineage = ? AND op_key IN (?, ?)";
+// A keyed change reads its key's php_session_op entry with the row, in one statement: spilled keys are
+// stored as "#" + their row hash, keys recorded before keys lived in the row as themselves.
+const SELECT_SESSION_WITH_OP = `SELECT ${COLUMNS}, o.fingerprint AS op_fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key IN (?, ?) WHERE s.session_id = ?`;
 const INSERT_SESSION =
   "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)";
 const UPDATE_SESSION =
@@ -205,6 +210,7 @@ export class SessionStore<D> {
   private readonly touchIntervalMs: number;
   private readonly rotatedGraceMs: number;
   private readonly opRetentionMs: number;
+  private readonly maxRowKeys: number;
   private readonly clockSkewMs: number;
   private readonly maxDataBytes: number;
   private readonly nodeName: string;
@@ -229,6 +235,7 @@ export class SessionStore<D> {
     this.touchIntervalMs = Math.min(options.touchIntervalMs ?? 60_000, Math.floor(options.idleTimeoutMs / 2));
     this.rotatedGraceMs = options.rotatedGraceMs ?? 120_000;
     this.opRetentionMs = options.opRetentionMs ?? 24 * 60 * 60_000;
+    this.maxRowKeys = Math.max(0, Math.floor(options.maxRowKeys ?? 32));
     this.clockSkewMs = options.clockSkewMs ?? 5 * 60_000;
     this.maxDataBytes = options.maxDataBytes ?? 16 * 1024;
     this.nodeName = options.nodeName;
@@ -313,7 +320,7 @@ export class SessionStore<D> {
           const now = this.now();
           let data = this.emptyData();
           let lineage = newLineage();
-          let carried: Pick<Envelope<D>, "keys" | "spilled"> = { keys: [] };
+          let keys: RowKey[] = [];
           if (oldKey !== null && oldIssuedAt !== null) {
             const old = (await tx.query<SessionRow[]>(SELECT_SESSION, [oldKey]))[0];
             const state = this.classify(old, oldIssuedAt);
@@ -328,8 +335,8 @@ export class SessionStore<D> {
                 const parsed = this.parse(old!.session_data, oldKey);
                 data = parsed.data;
                 lineage = old!.lineage;
-                // The lineage's op keys go along: a key applied before sign-in is a duplicate after it.
-                carried = { keys: parsed.keys, ...(parsed.spilled ? { spilled: true as const } : {}) };
+                // The lineage's op keys go along (those in php_session_op belong to the lineage already).
+                keys = parsed.keys;
               }
             } else if (state.kind === "unbacked") {
               // Never written, but issued: it must stop working too (a planted id must not follow the sign-in).
@@ -341,7 +348,7 @@ export class SessionStore<D> {
           const created = new Date(now);
           await tx.query(INSERT_SESSION, [
             newKey, options.userId, created, created, this.expiresAt(now, now), lineage, this.nodeName,
-            this.envelopeBytes({ data, ops: [], ...carried }),
+            this.envelopeBytes({ data, ops: [], keys }),
           ]);
           const session: Session<D> = { key: newKey, userId: options.userId, createdAt: created, lastUpdated: created, version: 0, data, backed: true };
           return { id: newId, session };
@@ -437,9 +444,9 @@ export class SessionStore<D> {
 
   /**
    * One change, retried. A single version-checked statement needs no
-   * transaction; the caller's own statements (`transaction`) or php_session_op
-   * (a spilled session, a key to spill) do: such an attempt says so before it
-   * writes anything and runs again in one.
+   * transaction; the caller's own statements (`transaction`) or keys to move
+   * to php_session_op do: such an attempt says so before it writes anything
+   * and runs again in one.
    */
   private runChange<R>(key: Buffer, issuedAt: number, mutate: Mutate<D, R>, options: ChangeOptions, ringOp: string) {
     const inTransaction = (tx: SqlTransaction) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp, true);
@@ -463,7 +470,12 @@ export class SessionStore<D> {
     ringOp: string,
     inTransaction: boolean,
   ): Promise<ChangeResult<D, R> | { ended: EndReason }> {
-    const row = (await q.query<SessionRow[]>(SELECT_SESSION, [key]))[0];
+    const mine = options.opKey ? this.rowKey(options, this.now()) : null;
+    const row = (
+      mine
+        ? await q.query<SessionRow[]>(SELECT_SESSION_WITH_OP, [`#${mine[0]}`, options.opKey, key])
+        : await q.query<SessionRow[]>(SELECT_SESSION, [key])
+    )[0];
     const state = this.classify(row, issuedAt);
     if (state.kind === "rotated") return { status: "rotated" };
     if (state.kind === "ended") {
@@ -476,11 +488,14 @@ export class SessionStore<D> {
       const { data, result } = await mutate(session.data, session, q);
       if (data === UNCHANGED) return { status: "unchanged", session, result };
       const lineage = newLineage();
-      const envelope: Envelope<D> = { data, ops: options.opKey ? [] : [ringOp], keys: options.opKey ? [this.rowKey(options, now)] : [] };
+      const inRow = mine !== null && this.maxRowKeys > 0;
+      if (mine && !inRow && !inTransaction) throw new NeedsTransaction();
+      const envelope: Envelope<D> = { data, ops: mine ? [] : [ringOp], keys: inRow ? [mine] : [] };
       // Two first changes at once (two tabs): the loser's INSERT hits the key and re-reads the winner's row.
       await this.insertOrConflict(q, INSERT_SESSION, [
         key, null, new Date(issuedAt), new Date(now), this.expiresAt(issuedAt, now), lineage, this.nodeName, this.envelopeBytes(envelope),
       ]);
+      if (mine && !inRow) await this.spillKeys(q, lineage, [mine], now);
       return { status: "changed", session: { ...session, data, lastUpdated: new Date(now), backed: true }, result };
     }
     const live = row!;
@@ -488,17 +503,17 @@ export class SessionStore<D> {
     const session = this.toSession(key, live, parsed.data);
     const keys = parsed.keys.filter((entry) => entry[2] * 1000 > now);
     let spill: RowKey[] = [];
-    if (options.opKey) {
-      const mine = this.rowKey(options, now);
-      const applied = keys.find((entry) => entry[0] === mine[0])?.[1] ?? (parsed.spilled ? await this.spilledFingerprint(q, inTransaction, live.lineage, options.opKey, mine) : null);
+    if (mine) {
+      // Keys only ever move from the row to php_session_op, in one transaction, so one snapshot of both finds any key.
+      const applied = keys.find((entry) => entry[0] === mine[0])?.[1] ?? spilledFingerprint(live.op_fingerprint);
       if (applied !== null) {
         if (applied !== mine[1]) throw new IdempotencyKeyReusedError();
         return { status: "duplicate", session };
       }
       keys.push(mine);
-      if (keys.length > MAX_ROW_KEYS) {
+      if (keys.length > this.maxRowKeys) {
         if (!inTransaction) throw new NeedsTransaction();
-        spill = keys.splice(0, keys.length - MAX_ROW_KEYS);
+        spill = keys.splice(0, this.maxRowKeys === 0 ? keys.length : Math.min(SPILL_KEYS, keys.length));
       }
     } else if (parsed.ops.includes(ringOp)) {
       return { status: "duplicate", session };
@@ -507,7 +522,7 @@ export class SessionStore<D> {
     if (data === UNCHANGED && parsed.ok) return { status: "unchanged", session, result };
     const next = data === UNCHANGED ? parsed.data : data;
     const ops = options.opKey ? parsed.ops : [...parsed.ops, ringOp].slice(-MAX_RING_OPS);
-    const envelope: Envelope<D> = { data: next, ops, keys, ...(parsed.spilled || spill.length > 0 ? { spilled: true as const } : {}) };
+    const envelope: Envelope<D> = { data: next, ops, keys };
     const updated = await q.query<WriteResult>(UPDATE_SESSION, [
       this.envelopeBytes(envelope), new Date(now), this.expiresAt(live.date_created.getTime(), now), this.nodeName, key, live.version,
     ]);
@@ -595,14 +610,6 @@ export class SessionStore<D> {
     return [shortHash(options.opKey ?? ""), shortHash(options.fingerprint ?? ""), Math.ceil((now + this.opRetentionMs) / 1000)];
   }
 
-  /** The fingerprint hash a spilled key was applied with, or null; only inside a transaction (it must not change under us). */
-  private async spilledFingerprint(q: SqlTransaction, inTransaction: boolean, lineage: Buffer, opKey: string, mine: RowKey): Promise<string | null> {
-    if (!inTransaction) throw new NeedsTransaction();
-    const found = (await q.query<{ fingerprint: Buffer }[]>(SELECT_OP, [lineage, `#${mine[0]}`, opKey]))[0];
-    // A key recorded before keys lived in the row has SHA-256 of its fingerprint; a spilled one its first 16 bytes.
-    return found ? found.fingerprint.subarray(0, 16).toString("base64url") : null;
-  }
-
   /** Keys pushed out of the row go to php_session_op, in the change's transaction. */
   private async spillKeys(q: SqlTransaction, lineage: Buffer, spill: RowKey[], now: number): Promise<void> {
     const values = spill.flatMap(([hash, fingerprint, expiresAtS]) => [
@@ -658,21 +665,20 @@ export class SessionStore<D> {
       json = JSON.parse(typeof stored === "string" ? stored : stored.toString("utf8"));
     } catch {
       this.log?.warn({ session: sessionLabel(key), reason: "invalid JSON" }, "malformed session data reset to empty");
-      return { ok: false, data: this.emptyData(), ops: [], keys: [], spilled: true };
+      return { ok: false, data: this.emptyData(), ops: [], keys: [] };
     }
     const envelope = json as Partial<Envelope<unknown>> | null;
     const parsed = this.schema.safeParse(envelope?.data);
     if (!parsed.success) {
       this.log?.warn({ session: sessionLabel(key), reason: "data does not match the schema" }, "malformed session data reset to empty");
-      return { ok: false, data: this.emptyData(), ops: [], keys: [], spilled: true };
+      return { ok: false, data: this.emptyData(), ops: [], keys: [] };
     }
     const ops = Array.isArray(envelope?.ops) ? envelope.ops.filter((op): op is string => typeof op === "string") : [];
-    // A row without a keys list was written before keys lived in the row: its keys are all in php_session_op.
-    if (!Array.isArray(envelope?.keys)) return { ok: true, data: parsed.data, ops, keys: [], spilled: true };
-    const keys = envelope.keys.filter(
+    // A row written before keys lived in the row has no keys list: its keys are all in php_session_op.
+    const keys = (Array.isArray(envelope?.keys) ? envelope.keys : []).filter(
       (entry): entry is RowKey => Array.isArray(entry) && typeof entry[0] === "string" && typeof entry[1] === "string" && typeof entry[2] === "number",
     );
-    return { ok: true, data: parsed.data, ops, keys, spilled: envelope.spilled === true };
+    return { ok: true, data: parsed.data, ops, keys };
   }
 
   private envelopeBytes(envelope: Envelope<D>): Buffer {
@@ -714,6 +720,14 @@ export class SessionStore<D> {
       throw error;
     }
   }
+}
+
+/**
+ * The fingerprint hash a key found in php_session_op was applied with, or null. A key recorded before keys
+ * lived in the row has SHA-256 of its fingerprint; a spilled one the row's 16 bytes: both compare on those.
+ */
+function spilledFingerprint(stored: Buffer | null | undefined): string | null {
+  return stored ? stored.subarray(0, 16).toString("base64url") : null;
 }
 
 /** The first 16 bytes of SHA-256, base64url (22 characters): how the row keeps op keys and fingerprints. */

@@ -154,7 +154,7 @@ describe("exactly once", () => {
     expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 1 }, { productId: 2, quantity: 40 }]);
   });
 
-  it("a keyed change of a session that never spilled is one read and one write, with no transaction", async () => {
+  it("a keyed change is one read and one write, with no transaction", async () => {
     const { store, sql } = await harness();
     const id = store.issueId();
     await store.change(id, addOne(1), { opKey: "add:first", fingerprint: "a" });
@@ -165,6 +165,18 @@ describe("exactly once", () => {
       "UPDATE php_session SET",
     ]);
     expect(sql.transactions).toBe(0);
+  });
+
+  it("with maxRowKeys 0 (a rolling upgrade from 0.1) every key is in php_session_op and still applies once", async () => {
+    const { store } = await harness({ maxRowKeys: 0 });
+    const id = store.issueId();
+    expect((await store.change(id, addOne(1), { opKey: "add:Z1", fingerprint: "a" })).status).toBe("changed");
+    expect((await store.change(id, addOne(1), { opKey: "add:Z2", fingerprint: "a" })).status).toBe("changed");
+    const rows = await raw<{ n: number }[]>("SELECT COUNT(*) AS n FROM php_session_op WHERE lineage = ?", [(await rowOf(id))!.lineage]);
+    expect(Number(rows[0]!.n)).toBe(2);
+    expect(JSON.parse(((await rowOf(id))!.session_data as Buffer).toString()).keys).toEqual([]);
+    expect((await store.change(id, addOne(1), { opKey: "add:Z1", fingerprint: "a" })).status).toBe("duplicate");
+    expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 2 }]);
   });
 
   it("a key recorded in php_session_op by an earlier version (a row without a keys list) is still a duplicate", async () => {

@@ -1,3 +1,14 @@
+// The database's side of one cart add, variant by variant, against db-1 of the
+// running cluster: throughput at 16 connections and the CPU the three Galera
+// nodes spend per add (from /proc/<pid>/stat), so a change to the store's SQL
+// is measured where it costs. Variants:
+//   shop    the store before 0.2: transaction, row joined with its op key, UPDATE, INSERT into php_session_op, COMMIT
+//   inrow   the store now: the row joined with its op key, one version-checked UPDATE (the key lives in the row)
+//   floor   bench/floor-server.mjs: SELECT, UPDATE
+//   php     the seed articles' handler: transaction, SELECT … FOR UPDATE, INSERT … ON DUPLICATE KEY UPDATE, COMMIT
+//   read    one session SELECT
+// Two rounds of 4 s each. Its rows carry last_node = 'micro' and are deleted at the end.
+//   node bench/add-sql-cost.mjs [variant …]
 import { randomBytes, createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as mariadb from "mariadb";
@@ -6,7 +17,8 @@ const dbPids = state.db.map((d) => d.pid);
 const url = new URL(state.db[0].url);
 const pool = mariadb.createPool({ host: url.hostname, port: +url.port, user: url.username, password: decodeURIComponent(url.password), database: "shop", connectionLimit: 16, timezone: "Z" });
 const ticks = () => dbPids.reduce((s, p) => { const f = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1].split(" "); return s + +f[11] + +f[12]; }, 0);
-const N = 64, now = () => new Date();
+const N = 64;
+const now = () => new Date();
 const keys = [];
 for (let i = 0; i < N; i++) {
   const key = createHash("sha256").update(randomBytes(16)).digest(); keys.push({ key, lineage: randomBytes(16) });
@@ -19,16 +31,13 @@ const variants = {
   shop: async (c, k) => {
     await c.beginTransaction();
     const r = (await c.query(`${S}, o.fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key = ? WHERE s.session_id = ?`, [`k${seq}`, k.key]))[0];
-    const u = await c.query(UPD, [r.session_data, now(), new Date(Date.now() + 3600e3), "micro", k.key, r.version]);
+    await c.query(UPD, [r.session_data, now(), new Date(Date.now() + 3600e3), "micro", k.key, r.version]);
     await c.query("INSERT INTO php_session_op (lineage, op_key, fingerprint, created_at, expires_at) VALUES (?,?,?,?,?)", [k.lineage, `k${seq++}`, randomBytes(32), now(), new Date(Date.now() + 86400e3)]);
     await c.commit();
   },
-  pipelined: async (c, k) => {
-    const b = c.beginTransaction();
-    const r = (await Promise.all([b, c.query(`${S}, o.fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key = ? WHERE s.session_id = ?`, [`k${seq}`, k.key])]))[1][0];
-    await Promise.all([c.query(UPD, [r.session_data, now(), new Date(Date.now() + 3600e3), "micro", k.key, r.version]),
-      c.query("INSERT INTO php_session_op (lineage, op_key, fingerprint, created_at, expires_at) VALUES (?,?,?,?,?)", [k.lineage, `k${seq++}`, randomBytes(32), now(), new Date(Date.now() + 86400e3)])]);
-    await c.commit();
+  inrow: async (c, k) => {
+    const r = (await c.query(`${S}, o.fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key IN (?, ?) WHERE s.session_id = ?`, [`#k${seq}`, `k${seq++}`, k.key]))[0];
+    await c.query(UPD, [r.session_data, now(), new Date(Date.now() + 3600e3), "micro", k.key, r.version]);
   },
   floor: async (c, k) => {
     const r = (await c.query(`${S} FROM php_session s WHERE s.session_id = ?`, [k.key]))[0];
@@ -43,14 +52,14 @@ const variants = {
   read: async (c, k) => { await c.query(`${S} FROM php_session s WHERE s.session_id = ?`, [k.key]); },
 };
 const which = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(variants);
-for (const round of [0, 1]) for (const name of which) {
+for (let round = 1; round <= 2; round++) for (const name of which) {
   const fn = variants[name]; let done = 0; const t0 = ticks(); const start = performance.now(); const until = start + 4000;
   await Promise.all(Array.from({ length: 16 }, async (_, w) => {
     const c = await pool.getConnection();
     try { while (performance.now() < until) { await fn(c, keys[(w * 4 + done) % N]).catch((e) => { if (![1213, 1062].includes(e.errno)) throw e; }); done++; } } finally { c.release(); }
   }));
   const secs = (performance.now() - start) / 1000;
-  console.log(`${name.padEnd(10)} ${(done / secs).toFixed(0).padStart(6)} ops/s   db CPU ${(((ticks() - t0) * 10) / done).toFixed(3)} ms/op`);
+  console.log(`round ${round} ${name.padEnd(8)} ${(done / secs).toFixed(0).padStart(6)} ops/s   db CPU ${(((ticks() - t0) * 10) / done).toFixed(3)} ms/op`);
 }
 await pool.query("DELETE FROM php_session WHERE last_node = 'micro'");
 await pool.end();

@@ -66,6 +66,7 @@ test("with the database cluster out of quorum pages show the shop's outage page 
       // (lib/db/database.ts: no request waits for a probe of a marked-down endpoint).
       expect(cart.ms, `GET /api/cart ${i} answered within ${API_BOUND_MS} ms`).toBeLessThan(API_BOUND_MS);
       expect(JSON.parse(cart.body).error.code, `GET /api/cart ${i}`).toBe("unavailable");
+      expect(cart.headers.get("retry-after"), `GET /api/cart ${i}: Retry-After`).toMatch(/^\d+$/);
       expectNotNginxPage(cart, `GET /api/cart ${i}`);
       // The catalog is cached in each process (lib/catalog), so it may still be served read-only;
       // if not, it is the same 503 JSON. Either way within 2 s and never nginx's page.

@@ -8,6 +8,7 @@ import { isRetryableDbError } from "@/lib/db/errors";
 import { crossSiteReason } from "@/lib/http-forwarded";
 import { AppError, ERROR_STATUS, KEY_REUSED_MESSAGE, SESSION_ROTATED_MESSAGE, UNAVAILABLE_MESSAGE, type ErrorCode, type Failure } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { OUTAGE_RETRY_AFTER_SECONDS } from "@/lib/outage-page";
 import { IdempotencyKeyReusedError, SessionRotatedError, SessionStoreUnavailableError } from "@/lib/session";
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
@@ -89,7 +90,10 @@ export function route<A extends unknown[]>(handler: (...args: A) => Promise<Resp
       if (error instanceof IdempotencyKeyReusedError) return errorResponse("idempotency_key_reused", KEY_REUSED_MESSAGE);
       if (error instanceof SessionStoreUnavailableError || isRetryableDbError(error)) {
         log().error({ err: error }, "request failed: database unavailable");
-        return errorResponse("unavailable", UNAVAILABLE_MESSAGE);
+        const response = errorResponse("unavailable", UNAVAILABLE_MESSAGE);
+        // The same hint the outage page and nginx's outage JSON give.
+        response.headers.set("retry-after", String(OUTAGE_RETRY_AFTER_SECONDS));
+        return response;
       }
       log().error({ err: error }, "unhandled error in route handler");
       return errorResponse("internal", "Something went wrong on our side. Please try again.");

@@ -26,6 +26,8 @@ const sources = [
   "tsconfig.json",
   "package-lock.json",
   "prisma/schema.prisma",
+  // Copied into every release as the node's entry point (cluster/release.ts).
+  "cluster/serve.mjs",
 ];
 
 function newestMtime(path: string): number {

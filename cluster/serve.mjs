@@ -13,6 +13,7 @@
 //   upstream connections itself after 4 s (keepalive_timeout, below Node's 5 s);
 // - exit once every connection is closed, or after SHOP_DRAIN_TIMEOUT_MS
 //   (default 10 s) even if a request is still hanging.
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 
@@ -23,6 +24,30 @@ const pending = new Set();
 let draining = false;
 
 process.env.NEXT_MANUAL_SIG_HANDLE = "1";
+
+/**
+ * Connections waiting in the kernel's accept queue of the server's listening socket (Linux:
+ * rx_queue of its LISTEN row in /proc/net/tcp{,6}); 0 when that cannot be read.
+ */
+function acceptQueueLength(server) {
+  const address = server.address();
+  if (!address || typeof address === "string") return 0;
+  const port = `:${address.port.toString(16).toUpperCase().padStart(4, "0")}`;
+  let queued = 0;
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let table;
+    try {
+      table = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of table.split("\n").slice(1)) {
+      const [, local, , state, queues] = line.trim().split(/\s+/);
+      if (state === "0A" && local?.endsWith(port)) queued += Number.parseInt(queues.split(":")[1], 16) || 0;
+    }
+  }
+  return queued;
+}
 
 const log = (level, msg, fields = {}) => process.stderr.write(`${JSON.stringify({ level, time: Date.now(), msg, ...fields })}\n`);
 
@@ -52,13 +77,24 @@ process.once("SIGTERM", () => {
     log(level, msg, { drainMs: Date.now() - startedAt });
     process.exit(code);
   };
-  for (const server of servers) {
-    // net.Server's close: stop listening, and call back once every connection has ended.
-    net.Server.prototype.close.call(server, () => {
-      if (--open === 0) exit(143, "drained; exiting");
-    });
-  }
   if (open === 0) exit(143, "no server; exiting");
+  // Closing a listening socket resets the connections the kernel accepted that Node has not taken
+  // yet (nginx may already have written a request on one: a POST it may not resend). So close it
+  // from setImmediate, right after a poll phase accepted what was pending, and only when the
+  // kernel's accept queue is empty (re-checked once per loop iteration, for 1 s at most).
+  const closeListeners = (deadline) => {
+    if (Date.now() < deadline && [...servers].some((server) => acceptQueueLength(server) > 0)) {
+      setImmediate(() => closeListeners(deadline));
+      return;
+    }
+    for (const server of servers) {
+      // net.Server's close: stop listening, and call back once every connection has ended.
+      net.Server.prototype.close.call(server, () => {
+        if (--open === 0) exit(143, "drained; exiting");
+      });
+    }
+  };
+  setImmediate(() => closeListeners(Date.now() + 1000));
   setTimeout(() => exit(143, "drain timed out; exiting", 40), drainTimeoutMs).unref();
 });
 

@@ -152,7 +152,9 @@ export class Database {
             return true;
           },
           (error: unknown) => {
-            this.markDown(endpoint, isNodeNotReady(error) ? this.notReadyForMs : this.downForMs);
+            // SELECT 1 takes no lock: a 1205 from it is the causality wait failing (not ready).
+            const answered = isNodeNotReady(error) || sqlErrnoOf(error) === 1205;
+            this.markDown(endpoint, answered ? this.notReadyForMs : this.downForMs);
             return false;
           },
         )

@@ -1,14 +1,5 @@
 import type { NextConfig } from "next";
-
-// Headers for every response (pages, API, assets). The CSP and HSTS depend on
-// the request (a nonce; HTTPS as the proxy reports it), so proxy.ts sets them.
-const securityHeaders = [
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-  // frame-ancestors 'none' in the CSP, and this for browsers without CSP level 2.
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
-];
+import { SECURITY_HEADERS } from "./lib/security-headers";
 
 const nextConfig: NextConfig = {
   // Every web node runs the same self-contained build (cluster/ and Dockerfile).
@@ -26,8 +17,9 @@ const nextConfig: NextConfig = {
   generateBuildId: async () => process.env.SHOP_DEPLOYMENT_ID || null,
   // forbidden() renders app/forbidden.tsx with a 403 (the admin page).
   experimental: { authInterrupts: true },
+  // Headers for every response (lib/security-headers.ts); the CSP and HSTS depend on the request, so proxy.ts sets them.
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [{ source: "/:path*", headers: [...SECURITY_HEADERS] }];
   },
 };
 

@@ -36,6 +36,12 @@ export const envSchema = z.object({
   METRICS_TOKEN: z.string().trim().min(24, "must be at least 24 characters").optional(),
   /** Trust X-Forwarded-Proto/-For/-Host from the proxy in front (nginx). */
   TRUST_PROXY: flag("0"),
+  /**
+   * The cart API answered before Next's router (lib/api/fast-lane.ts) by the
+   * same handlers the route files run; 0 leaves every request to Next (for
+   * A/B measurements and the parity test).
+   */
+  SHOP_FAST_LANE: flag("1"),
   /** Sign-in throttle: attempts that did not succeed, per account and per client address, per window. */
   SIGN_IN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(5),
   SIGN_IN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100000).default(30),

@@ -22,7 +22,10 @@ export function forwardedClientAddress(headers: Headers): string | null {
 }
 
 /** The origins a same-site browser request may carry: the forwarded host under the forwarded scheme, and NEXTAUTH_URL. */
-export function siteOrigins(request: Request): Set<string> {
+/** What the origin checks read of a request (a fetch Request, a NextRequest, or lib/http.ts's ApiRequest). */
+export type RequestOrigin = { headers: Headers; url: string };
+
+export function siteOrigins(request: RequestOrigin): Set<string> {
   const allowed = new Set<string>();
   const { TRUST_PROXY, NEXTAUTH_URL } = env();
   const host = (TRUST_PROXY && request.headers.get("x-forwarded-host")) || request.headers.get("host");
@@ -38,7 +41,7 @@ export function siteOrigins(request: Request): Set<string> {
  * Sec-Fetch-Site: cross-site, is refused. A request without Origin is let
  * through: only non-browser clients omit it, and they carry no ambient cookies.
  */
-export function crossSiteReason(request: Request): string | null {
+export function crossSiteReason(request: RequestOrigin): string | null {
   if (request.headers.get("sec-fetch-site") === "cross-site") return "Sec-Fetch-Site: cross-site";
   const origin = request.headers.get("origin");
   if (origin === null) return null;

@@ -1,4 +1,6 @@
 // The visitor's cart: session data (lib/session) joined with the catalog.
+// Every function takes the request's session handle (Next's by default; the
+// fast lane's for lib/api), never a cookie.
 // Changes go through changeSession, so concurrent adds from different nodes
 // all land, and an idempotency key makes a retried or replayed add apply once
 // (for 24 h, through sign-in). Input arrives validated (lib/cart/schemas.ts);
@@ -7,7 +9,7 @@
 import "server-only";
 import { getProductById, getProductsByIds } from "@/lib/catalog/queries";
 import type { Failure } from "@/lib/errors";
-import { changeSession, getSession, UNCHANGED, type SessionData } from "@/lib/session";
+import { nextSession, UNCHANGED, type SessionData, type ShopSession } from "@/lib/session";
 import { addToCart, removeLine, setQuantity, type CartRuleResult } from "./rules";
 import type { CartItemAddInput, CartItemSetInput } from "./schemas";
 
@@ -30,8 +32,8 @@ export interface CartView {
 export type CartResult = { ok: true; cart: CartView; duplicate: boolean } | Failure<"not_found" | "limit">;
 
 /** The current cart, with names and prices from the catalog. */
-export async function getCart(): Promise<CartView> {
-  return cartView((await getSession()).data);
+export async function getCart(session: ShopSession = nextSession): Promise<CartView> {
+  return cartView((await session.getSession()).data);
 }
 
 export async function cartView(data: SessionData): Promise<CartView> {
@@ -57,24 +59,34 @@ export async function cartView(data: SessionData): Promise<CartView> {
   };
 }
 
-export async function addCartItem({ productId, quantity, idempotencyKey }: CartItemAddInput): Promise<CartResult> {
+export async function addCartItem(
+  { productId, quantity, idempotencyKey }: CartItemAddInput,
+  session: ShopSession = nextSession,
+): Promise<CartResult> {
   if (!(await getProductById(productId))) return notFound(productId);
   // The key is bound to what it was sent with: the same key for another product or quantity is refused.
   const key = idempotencyKey ? { opKey: `add:${idempotencyKey}`, fingerprint: `add:${productId}:${quantity}` } : {};
-  return apply((data) => addToCart(data, productId, quantity), key);
+  return apply(session, (data) => addToCart(data, productId, quantity), key);
 }
 
-export async function setCartItemQuantity({ productId, quantity }: CartItemSetInput): Promise<CartResult> {
+export async function setCartItemQuantity(
+  { productId, quantity }: CartItemSetInput,
+  session: ShopSession = nextSession,
+): Promise<CartResult> {
   if (quantity > 0 && !(await getProductById(productId))) return notFound(productId);
-  return apply((data) => setQuantity(data, productId, quantity));
+  return apply(session, (data) => setQuantity(data, productId, quantity));
 }
 
-export async function removeCartItem({ productId }: { productId: number }): Promise<CartResult> {
-  return apply((data) => ({ ok: true, data: removeLine(data, productId) }));
+export async function removeCartItem({ productId }: { productId: number }, session: ShopSession = nextSession): Promise<CartResult> {
+  return apply(session, (data) => ({ ok: true, data: removeLine(data, productId) }));
 }
 
-async function apply(rule: (data: SessionData) => CartRuleResult, key: { opKey?: string; fingerprint?: string } = {}): Promise<CartResult> {
-  const outcome = await changeSession(
+async function apply(
+  session: ShopSession,
+  rule: (data: SessionData) => CartRuleResult,
+  key: { opKey?: string; fingerprint?: string } = {},
+): Promise<CartResult> {
+  const outcome = await session.changeSession(
     (data) => {
       const result = rule(data);
       return { data: result.ok && result.data !== data ? result.data : UNCHANGED, result };

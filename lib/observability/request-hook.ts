@@ -2,7 +2,8 @@
 // the X-Served-By header on every one of them (pages, API, static files,
 // errors). Installed once per process from instrumentation.ts by wrapping
 // http.Server's "request" event: Next's standalone server has no other hook
-// that sees the final status of every response.
+// that sees the final status of every response. The same wrapper hands the
+// cart API to the fast lane (lib/api/fast-lane.ts) before Next sees it.
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { log } from "@/lib/log";
@@ -12,7 +13,10 @@ import { metrics, routePattern } from "./metrics";
 
 const INSTALLED = Symbol.for("shopcluster.requestHook");
 
-export function installRequestHook(): void {
+/** Answers a request before Next's router and returns true, or returns false to leave it to Next. */
+export type EarlyHandler = (req: http.IncomingMessage, res: http.ServerResponse, path: string) => boolean;
+
+export function installRequestHook(early?: EarlyHandler): void {
   const proto = http.Server.prototype as http.Server & { [INSTALLED]?: boolean };
   if (proto[INSTALLED]) return;
   proto[INSTALLED] = true;
@@ -22,20 +26,21 @@ export function installRequestHook(): void {
   proto.emit = function (this: http.Server, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {
       const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
-      observe(req, res, node, logger);
+      const path = pathnameOf(req.url);
+      observe(req, res, path, node, logger);
+      if (early?.(req, res, path)) return true;
     }
     return originalEmit.apply(this, [event, ...args]);
   } as typeof proto.emit;
 }
 
-function observe(req: http.IncomingMessage, res: http.ServerResponse, node: string, logger: ReturnType<typeof log>) {
+function observe(req: http.IncomingMessage, res: http.ServerResponse, path: string, node: string, logger: ReturnType<typeof log>) {
   const started = process.hrtime.bigint();
   const requestId = headerValue(req.headers["x-request-id"]) ?? randomUUID();
   res.setHeader("X-Served-By", node);
   res.setHeader("X-Request-Id", requestId);
   res.once("finish", () => {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const path = pathnameOf(req.url);
     const route = routePattern(path);
     const status = res.statusCode;
     metrics().httpRequests.inc({ route, method: req.method ?? "GET", status: String(status) });

@@ -9,9 +9,13 @@
 //   rotateSession(...)        new id on sign-in (keeps the cart) and sign-out (fresh)
 //   endSessionsByUserId(id)   sign a user out everywhere
 //   sessionStore()            the store itself, for operators' queries and GC
+//
+// Those are bound to Next's request (cookies(), headers()). Code that takes a
+// session handle (lib/cart/service.ts) gets `nextSession`, or, in the fast
+// lane (lib/api/fast-lane.ts), `sessionFromCookieHeader(...)`.
 import "server-only";
 import { hkdfSync } from "node:crypto";
-import { SessionStore } from "@shopcluster/session-store";
+import { bindRequestSession, cookieJarFromHeader, SessionStore, type RequestSession } from "@shopcluster/session-store";
 import { createNextSession } from "@shopcluster/session-store/next";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -63,12 +67,28 @@ export function sessionStore(): SessionStore<SessionData> {
   return g[KEY];
 }
 
+/** A request's session operations: Next's (nextSession) or a plain HTTP request's (sessionFromCookieHeader). */
+export type ShopSession = RequestSession<SessionData>;
+
 const binding = createNextSession<SessionData>({
   store: sessionStore,
   isSecureRequest: isForwardedHttps,
 });
 
 export const { getSession, ensureSessionCookie, changeSession, rotateSession, sessionOnNavigation } = binding;
+
+/** The session of the Next.js request being handled (server components, actions, route handlers). */
+export const nextSession: ShopSession = binding;
+
+/** The session of a plain HTTP request: its Cookie header in, the Set-Cookie values to send out. */
+export function sessionFromCookieHeader(
+  cookieHeader: string | undefined,
+  headers: Headers,
+): { session: ShopSession; setCookieHeaders: () => string[] } {
+  const jar = cookieJarFromHeader(cookieHeader);
+  const context = { secure: isForwardedHttps(headers), jar };
+  return { session: bindRequestSession(sessionStore, () => context), setCookieHeaders: jar.setCookieHeaders };
+}
 
 export async function endSessionsByUserId(userId: number): Promise<number> {
   return sessionStore().destroyByUserId(userId);

@@ -1,12 +1,10 @@
 import { connection } from "next/server";
-import { toApiCart } from "@/lib/cart/api";
-import { cartView } from "@/lib/cart/service";
-import { json, route } from "@/lib/http";
-import { ensureSessionCookie } from "@/lib/session";
+import { getCartApi } from "@/lib/api/cart";
+import { reply, route } from "@/lib/http";
+import { nextSession } from "@/lib/session";
 
-/** The cart as JSON. A client without a session gets its id as a cookie (no row is written until a change). */
+// The handler is shared with the fast lane (lib/api/fast-lane.ts), which answers these requests first unless SHOP_FAST_LANE=0.
 export const GET = route(async () => {
   await connection();
-  const { data } = await ensureSessionCookie();
-  return json(toApiCart(await cartView(data)));
+  return reply(await getCartApi(nextSession));
 });

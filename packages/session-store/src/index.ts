@@ -38,4 +38,20 @@ export {
   SessionRotatedError,
   SessionStoreUnavailableError,
 } from "./errors.ts";
+export {
+  bindRequestSession,
+  cookieAttributes,
+  cookieJarFromHeader,
+  cookieName,
+  readCookie,
+  serializeCookie,
+  toCurrentSession,
+  type CookieAttributes,
+  type CookieJar,
+  type CookieOptions,
+  type CurrentSession,
+  type RequestContext,
+  type RequestSession,
+  type SessionChange,
+} from "./binding.ts";
 export type { SqlExecutor, SqlTransaction, WriteResult } from "./sql.ts";

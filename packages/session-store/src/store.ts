@@ -14,10 +14,14 @@
 //   writes with `UPDATE … WHERE version = ?`; the loser of a race re-reads and
 //   applies again. Conflicts, temporary errors and lost connections are
 //   retried with jittered backoff (src/engine-errors.ts).
-// - Exactly once: a change with an op key is recorded in php_session_op, in
-//   the same transaction, for `opRetentionMs` (24 h by default), through
-//   sign-in rotation; a retry or replay of it is answered "duplicate", and the
-//   same key with a different request fingerprint "key_reused". Changes
+// - Exactly once: a change with an op key is remembered for `opRetentionMs`
+//   (24 h by default), through sign-in rotation; a retry or replay of it is
+//   answered "duplicate", and the same key with a different request
+//   fingerprint "key_reused". The last MAX_ROW_KEYS keys live in the row
+//   itself (hashed), written by the same version-checked UPDATE as the change,
+//   so a keyed change costs what an unkeyed one does: one read, one write, no
+//   transaction. Older keys spill, in one transaction with the change, into
+//   php_session_op, which a session that ever spilled consults too. Changes
 //   without a key still apply once across the store's own retries.
 // - Rotation: sign-in and sign-out give a new id in one transaction that turns
 //   the old row into a tombstone. For `rotatedGraceMs` a request with the old
@@ -136,9 +140,23 @@ export interface SignedInSession {
   lastNode: string;
 }
 
+/** An op key applied recently, kept in the row: [hash of the key, hash of the fingerprint, expiry in epoch seconds]. */
+type RowKey = [key: string, fingerprint: string, expiresAtS: number];
+
 interface Envelope<D> {
   data: D;
   ops: string[];
+  keys?: RowKey[];
+  /** Some of this lineage's keys are in php_session_op (spilled, or written before keys lived in the row). */
+  spilled?: true;
+}
+
+interface ParsedEnvelope<D> {
+  ok: boolean;
+  data: D;
+  ops: string[];
+  keys: RowKey[];
+  spilled: boolean;
 }
 
 interface SessionRow {
@@ -150,24 +168,28 @@ interface SessionRow {
   ended_at: Date | null;
   end_reason: string | null;
   session_data: Buffer | string;
-  op_fingerprint?: Buffer | null;
 }
 
 /** Another writer changed the row between our read and our write. */
 class VersionConflictError extends Error {}
 
+/** This change must consult or fill php_session_op: run it again inside a transaction. */
+class NeedsTransaction extends Error {}
+
 /** Ops of a change without a key, kept in the row so the store's own retries apply once. */
 const MAX_RING_OPS = 16;
 const MAX_OP_KEY_LENGTH = 100;
+/** Op keys kept in the row (about 60 bytes each); older ones spill to php_session_op. */
+const MAX_ROW_KEYS = 24;
 
 const COLUMNS = "s.user_id, s.date_created, s.last_updated, s.version, s.lineage, s.ended_at, s.end_reason, s.session_data";
 const SELECT_SESSION = `SELECT ${COLUMNS} FROM php_session s WHERE s.session_id = ?`;
-const SELECT_SESSION_WITH_OP = `SELECT ${COLUMNS}, o.fingerprint AS op_fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key = ? WHERE s.session_id = ?`;
+// Spilled keys are stored as "#" + their row hash; keys recorded before keys lived in the row, as themselves.
+const SELECT_OP = "SELECT fingerprint FROM php_session_op WHERE lineage = ? AND op_key IN (?, ?)";
 const INSERT_SESSION =
   "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)";
 const UPDATE_SESSION =
   "UPDATE php_session SET session_data = ?, version = version + 1, last_updated = ?, expires_at = ?, last_node = ? WHERE session_id = ? AND version = ?";
-const INSERT_OP = "INSERT INTO php_session_op (lineage, op_key, fingerprint, created_at, expires_at) VALUES (?, ?, ?, ?, ?)";
 const TOMBSTONE =
   "UPDATE php_session SET ended_at = ?, end_reason = ?, user_id = NULL, session_data = ?, version = version + 1, expires_at = ?, last_node = ? WHERE session_id = ? AND version = ?";
 const INSERT_TOMBSTONE =
@@ -291,6 +313,7 @@ export class SessionStore<D> {
           const now = this.now();
           let data = this.emptyData();
           let lineage = newLineage();
+          let carried: Pick<Envelope<D>, "keys" | "spilled"> = { keys: [] };
           if (oldKey !== null && oldIssuedAt !== null) {
             const old = (await tx.query<SessionRow[]>(SELECT_SESSION, [oldKey]))[0];
             const state = this.classify(old, oldIssuedAt);
@@ -302,8 +325,11 @@ export class SessionStore<D> {
               ]);
               if (updated.affectedRows !== 1) throw new VersionConflictError();
               if (options.keepData) {
-                data = this.parse(old!.session_data, oldKey).data;
+                const parsed = this.parse(old!.session_data, oldKey);
+                data = parsed.data;
                 lineage = old!.lineage;
+                // The lineage's op keys go along: a key applied before sign-in is a duplicate after it.
+                carried = { keys: parsed.keys, ...(parsed.spilled ? { spilled: true as const } : {}) };
               }
             } else if (state.kind === "unbacked") {
               // Never written, but issued: it must stop working too (a planted id must not follow the sign-in).
@@ -315,7 +341,7 @@ export class SessionStore<D> {
           const created = new Date(now);
           await tx.query(INSERT_SESSION, [
             newKey, options.userId, created, created, this.expiresAt(now, now), lineage, this.nodeName,
-            this.envelopeBytes({ data, ops: [] }),
+            this.envelopeBytes({ data, ops: [], ...carried }),
           ]);
           const session: Session<D> = { key: newKey, userId: options.userId, createdAt: created, lastUpdated: created, version: 0, data, backed: true };
           return { id: newId, session };
@@ -409,14 +435,23 @@ export class SessionStore<D> {
 
   // ---- internals ----
 
-  /** One change, retried: inside a transaction when an op key or the caller's own statements must commit with it. */
+  /**
+   * One change, retried. A single version-checked statement needs no
+   * transaction; the caller's own statements (`transaction`) or php_session_op
+   * (a spilled session, a key to spill) do: such an attempt says so before it
+   * writes anything and runs again in one.
+   */
   private runChange<R>(key: Buffer, issuedAt: number, mutate: Mutate<D, R>, options: ChangeOptions, ringOp: string) {
-    const inTransaction = options.opKey !== undefined || options.transaction === true;
-    return this.retry(() =>
-      inTransaction
-        ? this.sql.transaction((tx) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp))
-        : this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp),
-    );
+    const inTransaction = (tx: SqlTransaction) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp, true);
+    return this.retry(async () => {
+      if (options.transaction === true) return this.sql.transaction(inTransaction);
+      try {
+        return await this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp, false);
+      } catch (error) {
+        if (error instanceof NeedsTransaction) return this.sql.transaction(inTransaction);
+        throw error;
+      }
+    });
   }
 
   private async attemptChange<R>(
@@ -426,11 +461,9 @@ export class SessionStore<D> {
     mutate: Mutate<D, R>,
     options: ChangeOptions,
     ringOp: string,
+    inTransaction: boolean,
   ): Promise<ChangeResult<D, R> | { ended: EndReason }> {
-    const rows = options.opKey
-      ? await q.query<SessionRow[]>(SELECT_SESSION_WITH_OP, [options.opKey, key])
-      : await q.query<SessionRow[]>(SELECT_SESSION, [key]);
-    const row = rows[0];
+    const row = (await q.query<SessionRow[]>(SELECT_SESSION, [key]))[0];
     const state = this.classify(row, issuedAt);
     if (state.kind === "rotated") return { status: "rotated" };
     if (state.kind === "ended") {
@@ -443,21 +476,29 @@ export class SessionStore<D> {
       const { data, result } = await mutate(session.data, session, q);
       if (data === UNCHANGED) return { status: "unchanged", session, result };
       const lineage = newLineage();
-      const envelope = { data, ops: options.opKey ? [] : [ringOp] };
+      const envelope: Envelope<D> = { data, ops: options.opKey ? [] : [ringOp], keys: options.opKey ? [this.rowKey(options, now)] : [] };
       // Two first changes at once (two tabs): the loser's INSERT hits the key and re-reads the winner's row.
       await this.insertOrConflict(q, INSERT_SESSION, [
         key, null, new Date(issuedAt), new Date(now), this.expiresAt(issuedAt, now), lineage, this.nodeName, this.envelopeBytes(envelope),
       ]);
-      if (options.opKey) await this.recordOp(q, lineage, options, now);
       return { status: "changed", session: { ...session, data, lastUpdated: new Date(now), backed: true }, result };
     }
     const live = row!;
     const parsed = this.parse(live.session_data, key);
     const session = this.toSession(key, live, parsed.data);
+    const keys = parsed.keys.filter((entry) => entry[2] * 1000 > now);
+    let spill: RowKey[] = [];
     if (options.opKey) {
-      if (live.op_fingerprint) {
-        if (!live.op_fingerprint.equals(fingerprintBytes(options.fingerprint))) throw new IdempotencyKeyReusedError();
+      const mine = this.rowKey(options, now);
+      const applied = keys.find((entry) => entry[0] === mine[0])?.[1] ?? (parsed.spilled ? await this.spilledFingerprint(q, inTransaction, live.lineage, options.opKey, mine) : null);
+      if (applied !== null) {
+        if (applied !== mine[1]) throw new IdempotencyKeyReusedError();
         return { status: "duplicate", session };
+      }
+      keys.push(mine);
+      if (keys.length > MAX_ROW_KEYS) {
+        if (!inTransaction) throw new NeedsTransaction();
+        spill = keys.splice(0, keys.length - MAX_ROW_KEYS);
       }
     } else if (parsed.ops.includes(ringOp)) {
       return { status: "duplicate", session };
@@ -466,11 +507,12 @@ export class SessionStore<D> {
     if (data === UNCHANGED && parsed.ok) return { status: "unchanged", session, result };
     const next = data === UNCHANGED ? parsed.data : data;
     const ops = options.opKey ? parsed.ops : [...parsed.ops, ringOp].slice(-MAX_RING_OPS);
+    const envelope: Envelope<D> = { data: next, ops, keys, ...(parsed.spilled || spill.length > 0 ? { spilled: true as const } : {}) };
     const updated = await q.query<WriteResult>(UPDATE_SESSION, [
-      this.envelopeBytes({ data: next, ops }), new Date(now), this.expiresAt(live.date_created.getTime(), now), this.nodeName, key, live.version,
+      this.envelopeBytes(envelope), new Date(now), this.expiresAt(live.date_created.getTime(), now), this.nodeName, key, live.version,
     ]);
     if (updated.affectedRows !== 1) throw new VersionConflictError();
-    if (options.opKey) await this.recordOp(q, live.lineage, options, now);
+    if (spill.length > 0) await this.spillKeys(q, live.lineage, spill, now);
     return {
       status: "changed",
       session: { ...session, data: next, version: live.version + 1, lastUpdated: new Date(now) },
@@ -548,10 +590,29 @@ export class SessionStore<D> {
       .catch((error: unknown) => this.log?.warn({ err: describe(error), session: sessionLabel(key) }, "expired session delete failed"));
   }
 
-  private async recordOp(q: SqlTransaction, lineage: Buffer, options: ChangeOptions, now: number): Promise<void> {
-    await this.insertOrConflict(q, INSERT_OP, [
-      lineage, options.opKey, fingerprintBytes(options.fingerprint), new Date(now), new Date(now + this.opRetentionMs),
+  /** This change's key as the row keeps it: hashes (16 bytes each, base64url) and an expiry. */
+  private rowKey(options: ChangeOptions, now: number): RowKey {
+    return [shortHash(options.opKey ?? ""), shortHash(options.fingerprint ?? ""), Math.ceil((now + this.opRetentionMs) / 1000)];
+  }
+
+  /** The fingerprint hash a spilled key was applied with, or null; only inside a transaction (it must not change under us). */
+  private async spilledFingerprint(q: SqlTransaction, inTransaction: boolean, lineage: Buffer, opKey: string, mine: RowKey): Promise<string | null> {
+    if (!inTransaction) throw new NeedsTransaction();
+    const found = (await q.query<{ fingerprint: Buffer }[]>(SELECT_OP, [lineage, `#${mine[0]}`, opKey]))[0];
+    // A key recorded before keys lived in the row has SHA-256 of its fingerprint; a spilled one its first 16 bytes.
+    return found ? found.fingerprint.subarray(0, 16).toString("base64url") : null;
+  }
+
+  /** Keys pushed out of the row go to php_session_op, in the change's transaction. */
+  private async spillKeys(q: SqlTransaction, lineage: Buffer, spill: RowKey[], now: number): Promise<void> {
+    const values = spill.flatMap(([hash, fingerprint, expiresAtS]) => [
+      lineage, `#${hash}`, Buffer.concat([Buffer.from(fingerprint, "base64url"), Buffer.alloc(16)]), new Date(now), new Date(expiresAtS * 1000),
     ]);
+    await this.insertOrConflict(
+      q,
+      `INSERT INTO php_session_op (lineage, op_key, fingerprint, created_at, expires_at) VALUES ${spill.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+      values,
+    );
   }
 
   /** An INSERT whose duplicate key means "someone else got there first": retry the whole change. */
@@ -591,28 +652,33 @@ export class SessionStore<D> {
   }
 
   /** Parse stored bytes; never throws. Malformed data resets to empty (logged), keeping the row's id and owner. */
-  private parse(stored: Buffer | string, key: Buffer): { ok: boolean; data: D; ops: string[] } {
+  private parse(stored: Buffer | string, key: Buffer): ParsedEnvelope<D> {
     let json: unknown;
     try {
       json = JSON.parse(typeof stored === "string" ? stored : stored.toString("utf8"));
     } catch {
       this.log?.warn({ session: sessionLabel(key), reason: "invalid JSON" }, "malformed session data reset to empty");
-      return { ok: false, data: this.emptyData(), ops: [] };
+      return { ok: false, data: this.emptyData(), ops: [], keys: [], spilled: true };
     }
     const envelope = json as Partial<Envelope<unknown>> | null;
     const parsed = this.schema.safeParse(envelope?.data);
     if (!parsed.success) {
       this.log?.warn({ session: sessionLabel(key), reason: "data does not match the schema" }, "malformed session data reset to empty");
-      return { ok: false, data: this.emptyData(), ops: [] };
+      return { ok: false, data: this.emptyData(), ops: [], keys: [], spilled: true };
     }
     const ops = Array.isArray(envelope?.ops) ? envelope.ops.filter((op): op is string => typeof op === "string") : [];
-    return { ok: true, data: parsed.data, ops };
+    // A row without a keys list was written before keys lived in the row: its keys are all in php_session_op.
+    if (!Array.isArray(envelope?.keys)) return { ok: true, data: parsed.data, ops, keys: [], spilled: true };
+    const keys = envelope.keys.filter(
+      (entry): entry is RowKey => Array.isArray(entry) && typeof entry[0] === "string" && typeof entry[1] === "string" && typeof entry[2] === "number",
+    );
+    return { ok: true, data: parsed.data, ops, keys, spilled: envelope.spilled === true };
   }
 
   private envelopeBytes(envelope: Envelope<D>): Buffer {
     const checked = this.schema.safeParse(envelope.data);
     if (!checked.success) throw new Error("session-store: Bad usage: a mutation returned data that does not match the schema");
-    const bytes = Buffer.from(JSON.stringify({ data: checked.data, ops: envelope.ops }), "utf8");
+    const bytes = Buffer.from(JSON.stringify({ ...envelope, data: checked.data }), "utf8");
     if (bytes.length > this.maxDataBytes) throw new SessionDataTooLargeError(bytes.length, this.maxDataBytes);
     return bytes;
   }
@@ -650,9 +716,9 @@ export class SessionStore<D> {
   }
 }
 
-/** Fingerprints are stored as 32 bytes (SHA-256 of the caller's string), so any length fits. */
-function fingerprintBytes(fingerprint: string | undefined): Buffer {
-  return sessionKey(fingerprint ?? "");
+/** The first 16 bytes of SHA-256, base64url (22 characters): how the row keeps op keys and fingerprints. */
+function shortHash(value: string): string {
+  return sessionKey(value).subarray(0, 16).toString("base64url");
 }
 
 function describe(error: unknown): string {

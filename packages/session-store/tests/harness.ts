@@ -64,6 +64,8 @@ function pool(url: string): mariadb.Pool {
 /** An executor that records statements and lets a test inject a failure into one. */
 export interface Recorded extends SqlExecutor {
   statements: string[];
+  /** How many transactions were opened. */
+  transactions: number;
   failNext(match: RegExp, error: unknown, when?: "before" | "after"): void;
 }
 
@@ -79,15 +81,19 @@ export function recorded(inner: SqlExecutor): Recorded {
     if (f?.when === "after") throw f.error;
     return result;
   };
-  return {
+  const recorder: Recorded = {
     statements,
+    transactions: 0,
     failNext(match, error, when = "before") {
       fault = { match, error, when };
     },
     query: (sql, values) => wrap(sql, () => inner.query(sql, values)),
-    transaction: (work) =>
-      inner.transaction((tx) => work({ query: (sql, values) => wrap(sql, () => tx.query(sql, values)) })),
+    transaction: (work) => {
+      recorder.transactions++;
+      return inner.transaction((tx) => work({ query: (sql, values) => wrap(sql, () => tx.query(sql, values)) }));
+    },
   };
+  return recorder;
 }
 
 export interface Harness {

@@ -1,32 +1,14 @@
-import { z } from "zod";
-import { toApiCart } from "@/lib/cart/api";
-import { formInteger, productIdField, setQuantityField } from "@/lib/cart/schemas";
-import { removeCartItem, setCartItemQuantity } from "@/lib/cart/service";
-import { AppError } from "@/lib/errors";
-import { assertSameOrigin, failureResponse, json, readJson, route } from "@/lib/http";
+import { deleteCartItemApi, patchCartItemApi } from "@/lib/api/cart";
+import { fromFetchRequest, reply, route } from "@/lib/http";
+import { nextSession } from "@/lib/session";
 
+// The handlers are shared with the fast lane (lib/api/fast-lane.ts), which answers these requests first unless SHOP_FAST_LANE=0.
 type Context = { params: Promise<{ productId: string }> };
 
-const cartItemPatchSchema = z.object({ quantity: setQuantityField });
-const productIdParam = formInteger(productIdField);
+export const PATCH = route(async (request: Request, context: Context) =>
+  reply(await patchCartItemApi(fromFetchRequest(request), (await context.params).productId, nextSession)),
+);
 
-async function productIdOf(context: Context): Promise<number> {
-  const parsed = productIdParam.safeParse((await context.params).productId);
-  if (!parsed.success) throw new AppError("invalid", "The product id in the URL is not valid.");
-  return parsed.data;
-}
-
-/** Set a line's quantity; 0 removes it. */
-export const PATCH = route(async (request: Request, context: Context) => {
-  assertSameOrigin(request);
-  const productId = await productIdOf(context);
-  const { quantity } = await readJson(request, cartItemPatchSchema);
-  const result = await setCartItemQuantity({ productId, quantity });
-  return result.ok ? json(toApiCart(result.cart)) : failureResponse(result);
-});
-
-export const DELETE = route(async (request: Request, context: Context) => {
-  assertSameOrigin(request);
-  const result = await removeCartItem({ productId: await productIdOf(context) });
-  return result.ok ? json(toApiCart(result.cart)) : failureResponse(result);
-});
+export const DELETE = route(async (request: Request, context: Context) =>
+  reply(await deleteCartItemApi(fromFetchRequest(request), (await context.params).productId, nextSession)),
+);

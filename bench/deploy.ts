@@ -10,7 +10,7 @@ import { progress, sleep } from "./lib/progress";
 
 export interface DeployEvent {
   node: string;
-  action: "out" | "back";
+  action: "drain" | "back";
   atS: number;
 }
 
@@ -55,9 +55,9 @@ export async function benchDeploy(options: {
   const logger: Logger = {
     info: (message) => {
       progress(`cluster: ${message}`);
-      const out = /^(web-\d+): out of rotation, draining \.\.\.$/.exec(message);
+      const out = /^(web-\d+): draining \(.*\.\.\.$/.exec(message);
       const back = /^(web-\d+): back in nginx's rotation: ok/.exec(message);
-      if (out) events.push({ node: out[1]!, action: "out", atS: at() });
+      if (out) events.push({ node: out[1]!, action: "drain", atS: at() });
       if (back) events.push({ node: back[1]!, action: "back", atS: at() });
     },
     warn: (message) => progress(`cluster: warning: ${message}`),
@@ -149,7 +149,8 @@ export function deployChart(d: DeployUnderLoadResult): string {
 /** The phase's section of the results markdown. */
 export function deployMarkdown(d: DeployUnderLoadResult, chartPath: string): string {
   const rows = d.nodes.map(
-    (n) => `| ${n.name} | ${(n.drainMs / 1000).toFixed(1)} s | ${(n.startMs / 1000).toFixed(1)} s | ${(n.totalMs / 1000).toFixed(1)} s |`,
+    (n) =>
+      `| ${n.name} | ${(n.drainMs / 1000).toFixed(1)} s | ${(n.startMs / 1000).toFixed(1)} s | ${((n.rejoinMs ?? 0) / 1000).toFixed(1)} s | ${(n.totalMs / 1000).toFixed(1)} s |`,
   );
   return [
     "",
@@ -160,8 +161,8 @@ export function deployMarkdown(d: DeployUnderLoadResult, chartPath: string): str
       `2xx latency p50 ${d.latencyMs.p50} ms, p99 ${d.latencyMs.p99} ms, max ${d.latencyMs.max} ms.`,
     d.deployError ? `The deploy failed: ${d.deployError}` : `Release ${d.release} (was ${d.previous}), built in ${d.buildS} s while the old one served.`,
     "",
-    "| node | out of rotation + drain | start on the new release | total |",
-    "| --- | --- | --- | --- |",
+    "| node | drain (SIGTERM until exit) | start on the new release | until nginx uses it again | total |",
+    "| --- | --- | --- | --- | --- |",
     ...rows,
     "",
     `![deploy under load](${chartPath})`,

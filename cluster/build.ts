@@ -26,6 +26,8 @@ const sources = [
   "tsconfig.json",
   "package-lock.json",
   "prisma/schema.prisma",
+  // Copied into every release as the node's entry point (cluster/release.ts).
+  "cluster/serve.mjs",
 ];
 
 function newestMtime(path: string): number {
@@ -38,7 +40,8 @@ function newestMtime(path: string): number {
   if (!stats.isDirectory()) return stats.mtimeMs;
   let newest = stats.mtimeMs;
   for (const entry of readdirSync(path)) {
-    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    // lib/db/generated is rewritten by every build (prisma generate), from prisma/schema.prisma, which is listed.
+    if (entry === "node_modules" || entry === "generated" || entry.startsWith(".")) continue;
     newest = Math.max(newest, newestMtime(join(path, entry)));
   }
   return newest;

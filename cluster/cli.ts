@@ -24,11 +24,12 @@ commands:
   up                 build if needed, start Galera, web nodes and nginx; wait until healthy (default)
   status [--json]    every node with pid, port, up/down; the Galera view of database nodes
   kill <name>        SIGKILL a node (a crash): web-N, db-N or lb
-  stop <name>        stop a node gracefully (a web node leaves nginx's rotation first, then drains)
+  stop <name>        stop a node gracefully (a web node stops listening and drains; nginx moves on)
   start <name>       start a stopped node (a database node rejoins by IST/SST)
   logs <name> [--lines N] [--follow]
   deploy             build a new release while the old one serves, then roll every web node onto it:
-                     out of nginx's rotation, drain, start on the new release, healthy, back in
+                     drain (stop listening, finish open connections), start on the new release,
+                     healthy, serving through nginx again (no nginx reload)
   deploy --db        rolling restart of the Galera nodes, each back to Synced before the next
   down               stop everything, keep the data
   reset              stop everything and delete .cluster/ (data, logs, secrets)
@@ -160,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`release ${result.release} (was ${result.previous ?? "none"}), built in ${(result.buildMs / 1000).toFixed(1)} s\n`);
       for (const node of result.nodes) {
         process.stdout.write(
-          `${node.name}\t${(node.totalMs / 1000).toFixed(1)} s (drain ${(node.drainMs / 1000).toFixed(1)} s, start ${(node.startMs / 1000).toFixed(1)} s)\n`,
+          `${node.name}\t${(node.totalMs / 1000).toFixed(1)} s (drain ${(node.drainMs / 1000).toFixed(1)} s, start ${(node.startMs / 1000).toFixed(1)} s, rejoin ${(node.rejoinMs / 1000).toFixed(1)} s)\n`,
         );
       }
       process.stdout.write(`deployed in ${(result.totalMs / 1000).toFixed(1)} s\n`);

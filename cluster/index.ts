@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { ensureBuild } from "./build";
 import { ensureDbTier, provisionDatabase, rollDbTier, startDbNode, stopDbNode, stopDbTier, type DbRollTiming } from "./galera";
 import { clusterDir } from "./layout";
-import { ensureLb, putBackInRotation, stopLb } from "./lb";
+import { ensureLb, stopLb } from "./lb";
 import { withClusterLock } from "./lock";
 import { ClusterError, consoleLogger, type Logger } from "./log";
 import { isOurProcess, killGroups, listGroupMembers, listMarkedProcesses, stopProcess } from "./process";
@@ -20,6 +20,7 @@ import { collectStatus, type NodeStatus } from "./status";
 import {
   ensureWebTier,
   gracefulStopWebNode,
+  rejoinWebNode,
   rollWebTier,
   sharedWebEnv,
   startWebNode,
@@ -113,8 +114,8 @@ export interface DeployResult {
 
 /**
  * A rolling deploy of the web tier: builds a new release while the old one
- * keeps serving, then rolls every web node onto it, one at a time (out of
- * nginx's rotation, drain, start, healthy, back). No node is ever started
+ * keeps serving, then rolls every web node onto it, one at a time (drain,
+ * start, healthy, serving through nginx again). No node is ever started
  * from a half-written build, and nginx always has healthy nodes to use.
  */
 export async function deployWeb(options: DeployOptions = {}, log: Logger = consoleLogger): Promise<DeployResult> {
@@ -228,7 +229,7 @@ async function signalNode(name: string, signal: "SIGTERM" | "SIGKILL", log: Logg
     const found = findNode(state, name);
     try {
       if (found.kind === "web") {
-        if (signal === "SIGTERM") await gracefulStopWebNode(state, found.node, log);
+        if (signal === "SIGTERM") await gracefulStopWebNode(found.node);
         else await stopWebNode(found.node, signal);
       } else if (found.kind === "db") await stopDbNode(found.node, signal);
       else await stopLb(state, signal);
@@ -245,8 +246,9 @@ export function killNode(name: string, log: Logger = consoleLogger): Promise<voi
 }
 
 /**
- * A graceful stop: a web node leaves nginx's rotation first and then drains
- * (SIGTERM), so no request fails; a Galera node leaves the group cleanly.
+ * A graceful stop: a web node drains (SIGTERM: it stops listening, nginx moves
+ * its new requests to the others, it finishes its own), so no request fails;
+ * a Galera node leaves the group cleanly.
  */
 export function stopNode(name: string, log: Logger = consoleLogger): Promise<void> {
   return signalNode(name, "SIGTERM", log);
@@ -254,7 +256,7 @@ export function stopNode(name: string, log: Logger = consoleLogger): Promise<voi
 
 /**
  * Starts a stopped node and waits until it is healthy (a database node
- * rejoins by IST or SST); a web node is put back into nginx's rotation.
+ * rejoins by IST or SST); for a web node, until nginx sends it requests again.
  * `webEnv` adds environment for this start of a web node only.
  */
 export async function startNode(name: string, log: Logger = consoleLogger, webEnv: Record<string, string> = {}): Promise<void> {
@@ -266,7 +268,7 @@ export async function startNode(name: string, log: Logger = consoleLogger, webEn
         if (isOurProcess(found.node.pid, found.node.name)) return;
         log.info(`${name}: starting`);
         await startWebNode(state, found.node, webEnv);
-        await putBackInRotation(state, found.node.name);
+        await rejoinWebNode(state, found.node, log);
       } else if (found.kind === "db") {
         await startDbNode(state, found.node, log);
       } else {

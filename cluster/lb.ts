@@ -3,11 +3,15 @@
 // docker compose uses. Promises: the config is validated (`nginx -t`) before
 // it is used; a running nginx whose upstreams or port changed is reloaded
 // (SIGHUP) without dropping connections; the lb is up when /api/health
-// answers 200 through it. Web nodes that are stopped or being drained are
-// rendered `down`, and a reload that takes a node out of the rotation
-// returns only once the old workers (the only ones that could still send it
-// a request) have finished their requests and exited.
+// answers 200 through it. The config does not change when a web node stops,
+// drains or starts (a deploy or a planned stop never reloads nginx: a reload
+// makes the old workers close their idle client keep-alive connections, and a
+// client writing a request on one at that instant sees a reset). A node that
+// stops listening is refused at connect, which nginx retries on another node
+// for every method and counts against max_fails; it takes the node back
+// after fail_timeout, which waitBackInRotation observes.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { ClusterError, step, type Logger } from "./log";
 import { binaries, paths, repoRoot } from "./layout";
@@ -43,24 +47,19 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
 }
 
 /**
- * Web nodes nginx must not send requests to: those being drained (set by
- * deploy and a graceful stop) and those stopped on purpose. A crashed node
- * keeps its place; nginx's max_fails handles it, as it would in production.
+ * One failed attempt (a refused connect, or a 1 s connect timeout) takes a
+ * node out for FAIL_TIMEOUT_S; then nginx tries it with one request again. A
+ * refused connect costs nothing visible (nginx passes the request to the next
+ * node, whatever its method: nothing was sent), so the timeout can be short:
+ * a node restarted by a deploy rejoins within 2 s of listening again.
  */
-const outOfRotation = new Set<string>();
+export const FAIL_TIMEOUT_S = 2;
 
 function renderShopConfig(state: ClusterState): string {
   const template = readFileSync(paths.nginxTemplate, "utf8");
   return renderTemplate(template, {
     SHOP_LISTEN: `127.0.0.1:${state.lb.port}`,
-    // max_fails=1 fail_timeout=5s: one failed attempt takes a node out of the
-    // rotation for 5 s, so a dead node costs one retried request, not many.
-    SHOP_UPSTREAM_SERVERS: state.web
-      .map((node) => {
-        const down = outOfRotation.has(node.name) || node.stopped === true;
-        return `server 127.0.0.1:${node.port} max_fails=1 fail_timeout=5s${down ? " down" : ""};`;
-      })
-      .join(" "),
+    SHOP_UPSTREAM_SERVERS: state.web.map((node) => `server 127.0.0.1:${node.port} max_fails=1 fail_timeout=${FAIL_TIMEOUT_S}s;`).join(" "),
     SHOP_ACCESS_LOG: files.accessLog,
     SHOP_OUTAGE_ROOT: join(repoRoot, "public"),
   });
@@ -156,8 +155,7 @@ function workerPids(state: ClusterState): number[] {
 
 /**
  * Re-renders the config and reloads nginx when it changed; waits until the
- * workers that ran the old config are gone, so no request can still reach a
- * node the new config took out. Returns false when nginx is not running.
+ * workers that ran the old config are gone. Returns false when nginx is not running.
  */
 async function reloadLb(state: ClusterState): Promise<boolean> {
   if (!isOurProcess(state.lb.pid, "lb")) return false;
@@ -177,16 +175,25 @@ async function reloadLb(state: ClusterState): Promise<boolean> {
   return true;
 }
 
-/** Takes a web node out of nginx's rotation (`down`) and waits until no worker can still send it a request. */
-export async function takeOutOfRotation(state: ClusterState, name: string): Promise<boolean> {
-  outOfRotation.add(name);
-  return reloadLb(state);
-}
-
-/** Puts a web node back into nginx's rotation. */
-export async function putBackInRotation(state: ClusterState, name: string): Promise<boolean> {
-  outOfRotation.delete(name);
-  return reloadLb(state);
+/**
+ * Returns once nginx sends the node requests again (a GET /api/health through
+ * nginx answered by it), at most FAIL_TIMEOUT_S after it listens again. False
+ * when nginx is not running or did not within `timeoutMs`.
+ */
+export async function waitBackInRotation(state: ClusterState, name: string, timeoutMs = (FAIL_TIMEOUT_S + 10) * 1000): Promise<boolean> {
+  if (!isOurProcess(state.lb.pid, "lb")) return false;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${state.lbUrl}/api/health`, { signal: AbortSignal.timeout(2000) });
+      await response.body?.cancel();
+      if (response.headers.get("x-served-by") === name) return true;
+    } catch {
+      // nginx busy or restarting: ask again
+    }
+    await sleep(100);
+  }
+  return false;
 }
 
 /** Starts nginx, or reloads it when its config changed. */

@@ -1,23 +1,68 @@
 // A web node's entry point, copied beside server.js into every release
-// directory (cluster/release.ts) and into the Docker image. Next's standalone
-// server already drains on SIGTERM (start-server.js: server.close(), wait for
-// in-flight requests, exit 143). This wrapper adds what a planned stop needs:
-// responses sent while draining carry `Connection: close`, idle keep-alive
-// connections are closed at once instead of after the keep-alive timeout,
-// and the drain is bounded (SHOP_DRAIN_TIMEOUT_MS, default 10 s), after
-// which the process exits even if a request is still hanging.
+// directory (cluster/release.ts) and into the Docker image. It owns SIGTERM
+// (NEXT_MANUAL_SIG_HANDLE keeps Next's own handler out, whose http
+// `server.close()` also closes idle keep-alive connections) and drains so
+// that nginx never sees an error it would not retry:
+// - stop listening at once: nginx's next connect is refused, which it retries
+//   on another node for every method (nothing was sent) and counts against
+//   this node's max_fails, so it stops choosing it;
+// - keep serving requests on connections that are already open, answering
+//   each with `Connection: close`;
+// - never close an idle keep-alive connection: nginx may be writing a request
+//   on it at that instant (a POST it may not resend: a 502). nginx closes idle
+//   upstream connections itself after 4 s (keepalive_timeout, below Node's 5 s);
+// - exit once every connection is closed, or after SHOP_DRAIN_TIMEOUT_MS
+//   (default 10 s) even if a request is still hanging.
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import net from "node:net";
 
 const drainTimeoutMs = Number(process.env.SHOP_DRAIN_TIMEOUT_MS ?? "10000") || 10_000;
 const servers = new Set();
+/** Responses not yet sent: told to close their connection when the drain starts. */
+const pending = new Set();
 let draining = false;
+
+process.env.NEXT_MANUAL_SIG_HANDLE = "1";
+
+/**
+ * Connections waiting in the kernel's accept queue of the server's listening socket (Linux:
+ * rx_queue of its LISTEN row in /proc/net/tcp{,6}); 0 when that cannot be read.
+ */
+function acceptQueueLength(server) {
+  const address = server.address();
+  if (!address || typeof address === "string") return 0;
+  const port = `:${address.port.toString(16).toUpperCase().padStart(4, "0")}`;
+  let queued = 0;
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let table;
+    try {
+      table = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of table.split("\n").slice(1)) {
+      const [, local, , state, queues] = line.trim().split(/\s+/);
+      if (state === "0A" && local?.endsWith(port)) queued += Number.parseInt(queues.split(":")[1], 16) || 0;
+    }
+  }
+  return queued;
+}
+
+const log = (level, msg, fields = {}) => process.stderr.write(`${JSON.stringify({ level, time: Date.now(), msg, ...fields })}\n`);
 
 const originalCreateServer = http.createServer;
 http.createServer = function createServer(...args) {
   const server = originalCreateServer.apply(this, args);
   servers.add(server);
   server.prependListener("request", (_req, res) => {
-    if (draining) res.shouldKeepAlive = false;
+    if (draining) {
+      res.shouldKeepAlive = false;
+      return;
+    }
+    pending.add(res);
+    res.once("finish", () => pending.delete(res));
+    res.once("close", () => pending.delete(res));
   });
   return server;
 };
@@ -25,15 +70,32 @@ http.createServer = function createServer(...args) {
 process.once("SIGTERM", () => {
   draining = true;
   const startedAt = Date.now();
-  process.stderr.write(`${JSON.stringify({ level: 30, time: startedAt, msg: "SIGTERM: draining", drainTimeoutMs })}\n`);
-  const sweep = setInterval(() => {
-    for (const server of servers) server.closeIdleConnections?.();
-  }, 100);
-  sweep.unref();
-  setTimeout(() => {
-    process.stderr.write(`${JSON.stringify({ level: 40, time: Date.now(), msg: "drain timed out; exiting" })}\n`);
-    process.exit(143);
-  }, drainTimeoutMs).unref();
+  log(30, "SIGTERM: draining", { drainTimeoutMs, inFlight: pending.size });
+  for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
+  let open = servers.size;
+  const exit = (code, msg, level = 30) => {
+    log(level, msg, { drainMs: Date.now() - startedAt });
+    process.exit(code);
+  };
+  if (open === 0) exit(143, "no server; exiting");
+  // Closing a listening socket resets the connections the kernel accepted that Node has not taken
+  // yet (nginx may already have written a request on one: a POST it may not resend). So close it
+  // from setImmediate, right after a poll phase accepted what was pending, and only when the
+  // kernel's accept queue is empty (re-checked once per loop iteration, for 1 s at most).
+  const closeListeners = (deadline) => {
+    if (Date.now() < deadline && [...servers].some((server) => acceptQueueLength(server) > 0)) {
+      setImmediate(() => closeListeners(deadline));
+      return;
+    }
+    for (const server of servers) {
+      // net.Server's close: stop listening, and call back once every connection has ended.
+      net.Server.prototype.close.call(server, () => {
+        if (--open === 0) exit(143, "drained; exiting");
+      });
+    }
+  };
+  setImmediate(() => closeListeners(Date.now() + 1000));
+  setTimeout(() => exit(143, "drain timed out; exiting", 40), drainTimeoutMs).unref();
 });
 
 await import(new URL("./server.js", import.meta.url).href);

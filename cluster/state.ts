@@ -16,7 +16,7 @@ export interface WebNodeState {
   fingerprint?: string;
   /** The release (cluster/release.ts) the running process was started from. */
   release?: string;
-  /** Stopped on purpose (`stop web-N`): nginx keeps it out of the rotation until it starts again. */
+  /** Stopped on purpose (`stop web-N`), for operators; nginx finds it refusing connections and skips it. */
   stopped?: boolean;
 }
 

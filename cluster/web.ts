@@ -4,10 +4,12 @@
 // generated secrets. Promises: every node gets its own SQL endpoint first and
 // the others as fallbacks; a node counts as up only when GET /api/health
 // answers 200; a running node whose env or release differs from the wanted
-// one is rolled: out of nginx's rotation, drained, started on the new
-// release, healthy, back in the rotation, one node at a time.
+// one is rolled: drained (it stops listening, so nginx moves its new requests
+// to the other nodes without a visible error, and finishes what it has),
+// started on the new release on the same port, healthy, and seen serving
+// through nginx again, one node at a time. nginx is never reloaded for this.
 import { ClusterError, step, type Logger } from "./log";
-import { putBackInRotation, takeOutOfRotation } from "./lb";
+import { waitBackInRotation } from "./lb";
 import { assertPortFree, httpStatus, isOurProcess, spawnDetached, stopProcess, tailLog, waitFor } from "./process";
 import { releaseDir, releaseEntry } from "./release";
 import { hashOf, type ClusterState, type WebNodeState } from "./state";
@@ -92,37 +94,47 @@ export async function stopWebNode(node: WebNodeState, signal: "SIGTERM" | "SIGKI
 
 export interface RollTiming {
   name: string;
-  /** Out of rotation until the old process exited (nginx reload + drain). */
+  /** SIGTERM until the old process exited (it stopped listening at once, then finished its connections). */
   drainMs: number;
   /** Start on the new release until healthy. */
   startMs: number;
+  /** Healthy until nginx sent it a request again (its fail_timeout). */
+  rejoinMs: number;
   totalMs: number;
 }
 
 /**
- * A planned stop: out of nginx's rotation first (waiting until no nginx worker
- * can still send it a request), then SIGTERM and wait for the drain. The node
- * stays marked down in nginx until it starts again.
+ * A planned stop: SIGTERM, and wait for the drain. The node stops listening at
+ * once (nginx retries a refused connect on another node, for any method, and
+ * stops choosing it), finishes requests on its open connections and exits
+ * once nginx has closed them (DRAIN_TIMEOUT_MS at most). No nginx reload.
  */
-export async function gracefulStopWebNode(state: ClusterState, node: WebNodeState, log: Logger): Promise<void> {
+export async function gracefulStopWebNode(node: WebNodeState): Promise<void> {
   if (!isOurProcess(node.pid, node.name)) {
     node.pid = null;
     return;
   }
   node.stopped = true;
-  if (await takeOutOfRotation(state, node.name)) log.info(`${node.name}: out of nginx's rotation`);
   await stopWebNode(node, "SIGTERM");
 }
 
-/** Restarts one node on the current release without a visible error: out of rotation, drain, start, healthy, back. */
+/** Waits until nginx sends the node requests again; a warning (not an error) if it does not in time. */
+export async function rejoinWebNode(state: ClusterState, node: WebNodeState, log: Logger): Promise<void> {
+  if (!(await waitBackInRotation(state, node.name)) && isOurProcess(state.lb.pid, "lb")) {
+    log.warn(`${node.name}: nginx did not send it a request within its fail_timeout; see .cluster/logs/lb.log`);
+  }
+}
+
+/** Restarts one node on the current release without a visible error: drain, start, healthy, serving through nginx. */
 export async function rollWebNode(state: ClusterState, node: WebNodeState, log: Logger): Promise<RollTiming> {
   const started = Date.now();
-  await step(log, `${node.name}: out of rotation, draining`, () => gracefulStopWebNode(state, node, log));
+  await step(log, `${node.name}: draining (stopped listening; nginx sends its requests to the others)`, () => gracefulStopWebNode(node));
   const drained = Date.now();
   await step(log, `${node.name}: starting on release ${state.release}`, () => startWebNode(state, node));
   const healthy = Date.now();
-  await step(log, `${node.name}: back in nginx's rotation`, () => putBackInRotation(state, node.name));
-  return { name: node.name, drainMs: drained - started, startMs: healthy - drained, totalMs: Date.now() - started };
+  await step(log, `${node.name}: back in nginx's rotation`, () => rejoinWebNode(state, node, log));
+  const now = Date.now();
+  return { name: node.name, drainMs: drained - started, startMs: healthy - drained, rejoinMs: now - healthy, totalMs: now - started };
 }
 
 /** Starts missing web nodes (in parallel), then restarts, one by one, those running with another env or build. */
@@ -147,7 +159,8 @@ export async function rollWebTier(state: ClusterState, log: Logger, save: () => 
     timings.push(timing);
     log.info(
       `${node.name}: on release ${state.release} in ${(timing.totalMs / 1000).toFixed(1)} s ` +
-        `(drain ${(timing.drainMs / 1000).toFixed(1)} s, start ${(timing.startMs / 1000).toFixed(1)} s)`,
+        `(drain ${(timing.drainMs / 1000).toFixed(1)} s, start ${(timing.startMs / 1000).toFixed(1)} s, ` +
+        `rejoin ${(timing.rejoinMs / 1000).toFixed(1)} s)`,
     );
   }
   return timings;

@@ -9,7 +9,7 @@ import { shopBaseUrl, clusterMode } from "./support/target";
 
 test.skip(clusterMode !== "local", "kills two of the three Galera nodes of the local cluster");
 
-const API_BOUND_MS = 4000;
+const API_BOUND_MS = 2000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function timedGet(path: string, cookie: string) {
@@ -25,7 +25,7 @@ function expectNotNginxPage(response: { status: number; body: string; headers: H
   expect(response.headers.get("x-served-by"), `${what}: X-Served-By`).toBeTruthy();
 }
 
-test("with the database cluster out of quorum pages show the shop's outage page and the API answers 503 JSON within 4 s, never nginx's page; the shop recovers by itself", async ({
+test("with the database cluster out of quorum pages show the shop's outage page and the API answers 503 JSON within 2 s, never nginx's page; the shop recovers by itself", async ({
   shop,
   catalog,
   cluster,
@@ -59,13 +59,16 @@ test("with the database cluster out of quorum pages show the shop's outage page 
       streak = api.status === 503 ? streak + 1 : 0;
       expect(Date.now(), "every node shows the outage within 20 s").toBeLessThan(deadline + 10_000);
     }
+    const cartMs: number[] = [];
     for (let i = 0; i < 10; i++) {
       const cart = await timedGet("/api/cart", cookie);
+      cartMs.push(cart.ms);
       expect(cart.status, `GET /api/cart ${i}`).toBe(503);
-      // Issue 15 asks for 2 s; measured here 2.3-2.5 s on a node whose own database node is dead
-      // (not yet met, see README): the bound is what the shop does today, so a regression still fails.
+      // Issue 15's bound. Every node must meet it, including those whose own database node is dead
+      // (lib/db/database.ts: no request waits for a probe of a marked-down endpoint).
       expect(cart.ms, `GET /api/cart ${i} answered within ${API_BOUND_MS} ms`).toBeLessThan(API_BOUND_MS);
       expect(JSON.parse(cart.body).error.code, `GET /api/cart ${i}`).toBe("unavailable");
+      expect(cart.headers.get("retry-after"), `GET /api/cart ${i}: Retry-After`).toMatch(/^\d+$/);
       expectNotNginxPage(cart, `GET /api/cart ${i}`);
       // The catalog is cached in each process (lib/catalog), so it may still be served read-only;
       // if not, it is the same 503 JSON. Either way within 2 s and never nginx's page.
@@ -75,6 +78,7 @@ test("with the database cluster out of quorum pages show the shop's outage page 
       if (products.status === 503) expect(JSON.parse(products.body).error.code).toBe("unavailable");
       expectNotNginxPage(products, `GET /api/products ${i}`);
     }
+    test.info().annotations.push({ type: "api-503-ms", description: `GET /api/cart during the outage: ${cartMs.join(", ")} ms` });
 
     // Pages: the outage page, as the browser sees it (the first page view of a node may still
     // find out the hard way and show the shop's own error page; never nginx's).

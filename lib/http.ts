@@ -8,6 +8,7 @@ import { isRetryableDbError } from "@/lib/db/errors";
 import { crossSiteReason, type RequestOrigin } from "@/lib/http-forwarded";
 import { AppError, ERROR_STATUS, KEY_REUSED_MESSAGE, SESSION_ROTATED_MESSAGE, UNAVAILABLE_MESSAGE, type ErrorCode, type Failure } from "@/lib/errors";
 import { log } from "@/lib/log";
+import { OUTAGE_RETRY_AFTER_SECONDS } from "@/lib/outage-page";
 import { IdempotencyKeyReusedError, SessionRotatedError, SessionStoreUnavailableError } from "@/lib/session";
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
@@ -40,7 +41,12 @@ export function json(body: unknown, init: ResponseInit = {}): Response {
 }
 
 export function reply(result: ApiReply): Response {
-  return json(result.body, { status: result.status });
+  return json(result.body, { status: result.status, headers: replyHeaders(result) });
+}
+
+/** Headers an answer carries besides the JSON ones: a 503 says when to try again, like the outage page and nginx's outage JSON. */
+export function replyHeaders(result: ApiReply): Record<string, string> {
+  return result.status === 503 ? { "retry-after": String(OUTAGE_RETRY_AFTER_SECONDS) } : {};
 }
 
 export function errorReply(code: ErrorCode, message: string, fieldErrors?: Record<string, string[]>): ApiReply {

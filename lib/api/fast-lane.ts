@@ -14,7 +14,7 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { deleteCartItemApi, getCartApi, patchCartItemApi, postCartItemApi } from "@/lib/api/cart";
 import { AppError } from "@/lib/errors";
-import { replyForError, type ApiReply, type ApiRequest } from "@/lib/http";
+import { replyForError, replyHeaders, type ApiReply, type ApiRequest } from "@/lib/http";
 import { log } from "@/lib/log";
 import { SECURITY_HEADERS } from "@/lib/security-headers";
 import { sessionFromCookieHeader, type ShopSession } from "@/lib/session";
@@ -72,6 +72,7 @@ function send(req: IncomingMessage, res: ServerResponse, result: ApiReply, cooki
   for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
   res.setHeader("content-type", "application/json; charset=utf-8");
   res.setHeader("cache-control", "no-store");
+  for (const [key, value] of Object.entries(replyHeaders(result))) res.setHeader(key, value);
   res.setHeader("content-length", Buffer.byteLength(body));
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
   // A node that has stopped listening is draining (a deploy or a planned stop): nginx opens its next connection elsewhere.

@@ -5,6 +5,17 @@
 // - `query`/`transaction` run on the first endpoint that is not marked down; an
 //   endpoint that refuses connections or drops one mid-query is marked down for
 //   a few seconds and the work moves to the next endpoint.
+// - A marked-down endpoint comes back only through a probe (connect + SELECT 1,
+//   bounded by PROBE_TIMEOUT_MS), one per endpoint at a time, started when its
+//   down time is over. Work never waits on a probe while another endpoint is
+//   live, and with nothing live it fails at once (DatabaseUnavailableError:
+//   503 in milliseconds) unless a probe already under way succeeds within that
+//   bound. So with every node down or out of quorum no request waits for
+//   probe after probe, and when one node dies the others keep serving.
+// - A Galera node out of the primary component answers reads with 1205 (its
+//   causality wait, wsrep_sync_wait, fails) as well as 1047; both make it
+//   "not ready" (NodeNotReadyError, a connection-class error: move on), never
+//   a conflict to retry on the same node.
 // - Work is retried (bounded, jittered) on conflicts and lost connections, never
 //   on permanent errors. Callers make their writes idempotent, because a lost
 //   connection during COMMIT leaves the outcome unknown (see lib/session/store.ts).
@@ -30,14 +41,14 @@ export interface Endpoint {
   name: string;
   url: string;
   pool: mariadb.Pool;
-  /** Skipped until then, after a failure. */
+  /** 0 while live; after a failure, the time its next probe is due (it stays out until a probe succeeds). */
   downUntil: number;
-  /** After downUntil, one request at a time probes the endpoint; the others keep skipping it. */
-  probing: boolean;
+  /** The probe under way, if any: resolves true when the endpoint is live again. */
+  probe: Promise<boolean> | null;
 }
 
-/** How long a probe of a recovering endpoint may wait for a connection. */
-const PROBE_TIMEOUT_MS = 500;
+/** How long a probe (connect + SELECT 1) of a marked-down endpoint may take. */
+export const PROBE_TIMEOUT_MS = 500;
 
 /** pool.getConnection() bounded by `ms`; a connection that arrives later goes back to the pool. */
 function acquireWithin(pool: mariadb.Pool, ms: number): Promise<Connection> {
@@ -52,11 +63,34 @@ function acquireWithin(pool: mariadb.Pool, ms: number): Promise<Connection> {
   return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** `promise`, or a rejection after `ms` (what `promise` does later is left to it). */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: "ETIMEDOUT" })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Every endpoint is marked down: nothing was tried. A connection-class error (ECONNREFUSED), so callers answer 503. */
 export class DatabaseUnavailableError extends Error {
   readonly code = "ECONNREFUSED";
   constructor() {
     super("no database endpoint available: every endpoint is marked down");
+  }
+}
+
+/**
+ * The node answered but cannot serve: out of Galera's primary component (1047,
+ * or a read's causality wait failing with 1205). Carries errno 1047, which
+ * every classifier of the shop and of the session store treats as
+ * "connection": try another endpoint, never retry on this one.
+ */
+export class NodeNotReadyError extends Error {
+  readonly errno = 1047;
+  readonly sqlState = "08S01";
+  constructor(endpoint: string, cause: unknown) {
+    super(`database node ${endpoint} is not ready (not in the primary component)`, { cause });
   }
 }
 
@@ -73,36 +107,76 @@ export class Database {
     this.onStatement = options.onStatement;
     this.endpoints = options.urls.map((url) => {
       const config = poolConfigFromUrl(url, options.poolSize ?? 10);
-      return { name: `${config.host}:${config.port}`, url, pool: mariadb.createPool(config), downUntil: 0, probing: false };
+      return { name: `${config.host}:${config.port}`, url, pool: mariadb.createPool(config), downUntil: 0, probe: null };
     });
   }
 
-  /**
-   * Endpoints to try, in order: live ones first, then (as a last resort) the
-   * ones marked down. An endpoint whose down time is over but that is being
-   * probed by another request counts as down, so a dead node costs one
-   * request a connect attempt, not every request in flight.
-   */
+  /** Live endpoints first (in configured order: this node's own first), then the marked-down ones. */
   private candidates(): Endpoint[] {
-    const now = Date.now();
-    const isLive = (e: Endpoint) => e.downUntil <= now && !(e.downUntil > 0 && e.probing);
-    return [...this.endpoints.filter(isLive), ...this.endpoints.filter((e) => !isLive(e))];
+    return [...this.endpoints.filter((e) => e.downUntil === 0), ...this.endpoints.filter((e) => e.downUntil !== 0)];
   }
 
+  /** Out of use until a probe, due in `forMs`, finds it answering again. */
   markDown(endpoint: Endpoint, forMs = this.downForMs): void {
     endpoint.downUntil = Date.now() + forMs;
-    endpoint.probing = false;
   }
 
   private markUp(endpoint: Endpoint): void {
     endpoint.downUntil = 0;
-    endpoint.probing = false;
   }
 
-  /** True while every endpoint is marked down (the last attempt at each failed within downForMs). */
-  allDown(): boolean {
+  /**
+   * Starts, in the background, the probe of every marked-down endpoint whose
+   * down time is over and that no probe is testing yet. A probe takes a
+   * connection and runs SELECT 1 (which fails on a Galera node out of the
+   * primary component) within PROBE_TIMEOUT_MS; success puts the endpoint back.
+   */
+  private startDueProbes(): void {
     const now = Date.now();
-    return this.endpoints.every((e) => e.downUntil > now);
+    for (const endpoint of this.endpoints) {
+      if (endpoint.downUntil === 0 || endpoint.downUntil > now || endpoint.probe) continue;
+      const attempt = (async () => {
+        const conn = await acquireWithin(endpoint.pool, PROBE_TIMEOUT_MS);
+        try {
+          await conn.query("SELECT 1");
+        } catch (error) {
+          conn.destroy();
+          throw error;
+        }
+        await conn.release();
+      })();
+      endpoint.probe = within(attempt, PROBE_TIMEOUT_MS)
+        .then(
+          () => {
+            this.markUp(endpoint);
+            return true;
+          },
+          (error: unknown) => {
+            // SELECT 1 takes no lock: a 1205 from it is the causality wait failing (not ready).
+            const answered = isNodeNotReady(error) || sqlErrnoOf(error) === 1205;
+            this.markDown(endpoint, answered ? this.notReadyForMs : this.downForMs);
+            return false;
+          },
+        )
+        .finally(() => {
+          endpoint.probe = null;
+        });
+    }
+  }
+
+  private get notReadyForMs(): number {
+    // The server answered: it may be Synced again soon, so probe it again sooner.
+    return Math.ceil(this.downForMs / 3);
+  }
+
+  /**
+   * True while no endpoint is live (each is marked down or being probed):
+   * there is nothing to send work to, so callers answer "unavailable" now.
+   * Starts the probes that are due, so an endpoint that is back is found.
+   */
+  allDown(): boolean {
+    this.startDueProbes();
+    return this.endpoints.every((e) => e.downUntil !== 0);
   }
 
   /** The endpoint that new work goes to now. */
@@ -110,54 +184,64 @@ export class Database {
     return this.candidates()[0];
   }
 
+  /** With nothing live: the first endpoint a probe under way brings back (within PROBE_TIMEOUT_MS), if any. */
+  private async revived(): Promise<Endpoint | undefined> {
+    const probes = this.endpoints.map((e) => e.probe).filter((p): p is Promise<boolean> => p !== null);
+    if (probes.length === 0) return undefined;
+    await new Promise<void>((resolve) => {
+      let pending = probes.length;
+      for (const probe of probes) {
+        void probe.then((ok) => {
+          pending--;
+          if (ok || pending === 0) resolve();
+        });
+      }
+    });
+    return this.endpoints.find((e) => e.downUntil === 0);
+  }
+
   /**
-   * One attempt: borrow a connection from the first endpoint that gives one,
-   * run `work`, release. A connection-level failure marks the endpoint down.
+   * One attempt: borrow a connection from the first live endpoint that gives
+   * one, run `work`, release. A connection-level failure marks the endpoint
+   * down; a marked-down endpoint is never waited on (see startDueProbes).
    */
   async withConnection<T>(work: (conn: Connection, endpoint: Endpoint) => Promise<T>): Promise<T> {
+    this.startDueProbes();
     let lastError: unknown;
-    let probed = false;
-    for (const endpoint of this.candidates()) {
-      const now = Date.now();
-      // Never wait on an endpoint still marked down, and probe at most one recovering
-      // endpoint per call, bounded by PROBE_TIMEOUT_MS: with every node down or out of
-      // quorum a request fails in milliseconds (503), not after an acquire timeout per
-      // endpoint and per retry.
-      if (endpoint.downUntil > now || (endpoint.downUntil > 0 && endpoint.probing)) continue;
-      const recovering = endpoint.downUntil > 0;
+    const tried = new Set<Endpoint>();
+    for (;;) {
+      const endpoint = this.endpoints.find((e) => e.downUntil === 0 && !tried.has(e)) ?? (await this.revived());
+      if (!endpoint || tried.has(endpoint)) break;
+      tried.add(endpoint);
       // A pool with no connection at all (its node just died, or it never had one) would
       // retry connecting until its acquire timeout; give it a probe's time instead.
       const empty = endpoint.pool.totalConnections() === 0;
-      if (recovering) {
-        if (probed) continue;
-        probed = true;
-        endpoint.probing = true;
-      }
       let conn: Connection;
       try {
-        conn = recovering || empty ? await acquireWithin(endpoint.pool, PROBE_TIMEOUT_MS) : await endpoint.pool.getConnection();
+        conn = empty ? await acquireWithin(endpoint.pool, PROBE_TIMEOUT_MS) : await endpoint.pool.getConnection();
       } catch (error) {
         lastError = error;
         // A busy but healthy pool stays up; try the next endpoint for this attempt only.
-        if (isBusyPoolTimeout(error, endpoint.pool.activeConnections())) endpoint.probing = false;
-        else this.markDown(endpoint);
+        if (!isBusyPoolTimeout(error, endpoint.pool.activeConnections())) this.markDown(endpoint);
         continue;
       }
-      if (recovering) this.markUp(endpoint);
       let broken = false;
       try {
         return await work(conn, endpoint);
       } catch (error) {
-        const errorClass = classifyDbError(error);
-        if (isNodeNotReady(error)) {
-          // The server answered: it may be Synced again soon, so skip it for a shorter while.
+        let thrown = error;
+        if (isNodeNotReady(error) || (sqlErrnoOf(error) === 1205 && (await syncWaitFailed(conn)))) {
           broken = true;
-          this.markDown(endpoint, Math.ceil(this.downForMs / 3));
-        } else if (errorClass === "connection" || errorClass === "unknown_outcome") {
-          broken = true;
-          this.markDown(endpoint);
+          this.markDown(endpoint, this.notReadyForMs);
+          thrown = isNodeNotReady(error) ? error : new NodeNotReadyError(endpoint.name, error);
+        } else {
+          const errorClass = classifyDbError(error);
+          if (errorClass === "connection" || errorClass === "unknown_outcome") {
+            broken = true;
+            this.markDown(endpoint);
+          }
         }
-        throw error;
+        throw thrown;
       } finally {
         // A broken connection is destroyed, never handed to the next request.
         if (broken) conn.destroy();
@@ -165,6 +249,27 @@ export class Database {
       }
     }
     throw lastError ?? new DatabaseUnavailableError();
+  }
+
+  /**
+   * After a 1205 that came through Prisma (no connection in hand): whether it
+   * was the node failing its causality wait (not ready) rather than a lock
+   * wait timeout. Marks the endpoint down when it was.
+   */
+  async notReadyAfterLockWaitTimeout(endpoint: Endpoint): Promise<boolean> {
+    let conn: Connection;
+    try {
+      conn = await acquireWithin(endpoint.pool, PROBE_TIMEOUT_MS);
+    } catch {
+      this.markDown(endpoint);
+      return true;
+    }
+    const failed = await syncWaitFailed(conn);
+    if (failed) {
+      conn.destroy();
+      this.markDown(endpoint, this.notReadyForMs);
+    } else await conn.release().catch(() => undefined);
+    return failed;
   }
 
   /** Run `work` with failover and retries. `work` must be safe to run again. */
@@ -228,6 +333,21 @@ export interface Transaction {
 /** Galera 1047: the node is up but not part of the primary component. */
 function isNodeNotReady(error: unknown): boolean {
   return sqlErrnoOf(error) === 1047;
+}
+
+/**
+ * Whether a 1205 on this connection was Galera's causality wait failing (the
+ * node is out of the primary component: wsrep_ready is OFF, and every read
+ * answers 1205 at once) rather than a lock wait timeout. SHOW STATUS is not
+ * subject to the causality wait; on NDB it returns no row (a real 1205).
+ */
+async function syncWaitFailed(conn: Connection): Promise<boolean> {
+  try {
+    const rows = (await conn.query("SHOW STATUS LIKE 'wsrep_ready'")) as { Value?: string }[];
+    return rows.length > 0 && rows[0]?.Value !== "ON";
+  } catch {
+    return true;
+  }
 }
 
 /** Where and how to connect, from a mariadb://user:password@host:port/database URL. */

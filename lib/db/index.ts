@@ -6,7 +6,7 @@ import "server-only";
 import { PrismaMariaDb } from "@prisma/adapter-mariadb";
 import { env } from "@/lib/env";
 import { PrismaClient } from "./generated/client";
-import { Database, DatabaseUnavailableError, type Endpoint } from "./database";
+import { Database, DatabaseUnavailableError, NodeNotReadyError, type Endpoint } from "./database";
 import { classifyDbError, sqlErrnoOf } from "./errors";
 import { withRetry } from "./retry";
 
@@ -50,16 +50,17 @@ function prismaFor(endpoint: Endpoint): PrismaClient {
 export async function withPrisma<T>(work: (prisma: PrismaClient) => Promise<T>): Promise<T> {
   const database = db();
   return withRetry(async () => {
-    // Every endpoint just failed: answer "unavailable" now instead of waiting on one.
+    // No endpoint is live (each failed and is marked down or being probed): answer "unavailable" now.
     if (database.allDown()) throw new DatabaseUnavailableError();
-    // A recovering endpoint is probed with database.ts's bounded probe first, so Prisma never waits a full acquire timeout on a dead one.
-    if (database.currentEndpoint().downUntil > 0) await database.withConnection(async () => undefined);
     const endpoint = database.currentEndpoint();
     try {
       return await work(prismaFor(endpoint));
     } catch (error) {
+      const errno = sqlErrnoOf(error);
       // Galera 1047: up but out of the primary component; skip it briefly like database.ts does.
-      if (sqlErrnoOf(error) === 1047) database.markDown(endpoint, 1000);
+      if (errno === 1047) database.markDown(endpoint, 1000);
+      // A 1205 may be a lock wait timeout, or the same node failing its causality wait (also not ready).
+      else if (errno === 1205 && (await database.notReadyAfterLockWaitTimeout(endpoint))) throw new NodeNotReadyError(endpoint.name, error);
       else {
         const errorClass = classifyDbError(error);
         if (errorClass === "connection" || errorClass === "unknown_outcome") database.markDown(endpoint);

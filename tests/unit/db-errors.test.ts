@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Database, DatabaseUnavailableError } from "@/lib/db/database";
+import { Database, DatabaseUnavailableError, NodeNotReadyError, PROBE_TIMEOUT_MS } from "@/lib/db/database";
 import { classifyDbError, isBusyPoolTimeout } from "@/lib/db/errors";
 import { backoffDelay, withRetry } from "@/lib/db/retry";
 
@@ -162,5 +162,115 @@ describe("Database endpoints under connection-class errors", () => {
     const error = await database.query("SELECT 1").catch((e: unknown) => e);
     expect((error as { errno?: number }).errno === 45028 || error instanceof DatabaseUnavailableError).toBe(true);
     expect(database.endpoints.every((endpoint) => endpoint.downUntil > Date.now())).toBe(true);
+  });
+});
+
+describe("Database probes and nodes out of the primary component", () => {
+  type Behaviour = {
+    /** getConnection: "ok", "hang" (never answers: a dead endpoint's pool retrying) or an error to throw. */
+    acquire: "ok" | "hang" | (() => unknown);
+    /** What execute (the work) and query (SELECT 1, SHOW STATUS) do. */
+    execute?: () => unknown;
+    wsrepReady?: "ON" | "OFF" | null;
+  };
+  function fakeDatabase(behaviours: Behaviour[], downForMs = 3000) {
+    const urls = behaviours.map((_, i) => `mariadb://u:p@127.0.0.1:${i + 1}/db`);
+    const database = new Database({ urls, downForMs, retry: { baseDelayMs: 0 } });
+    const calls = behaviours.map(() => ({ acquired: 0, executed: 0, statusChecks: 0 }));
+    database.endpoints.forEach((endpoint, i) => {
+      const behaviour = behaviours[i]!;
+      const call = calls[i]!;
+      void endpoint.pool.end().catch(() => undefined);
+      const conn = {
+        execute: async () => {
+          call.executed++;
+          if (behaviour.execute) throw behaviour.execute();
+          return [{ node: i + 1 }];
+        },
+        query: async (sql: string) => {
+          if (sql.startsWith("SHOW STATUS")) {
+            call.statusChecks++;
+            return behaviour.wsrepReady ? [{ Variable_name: "wsrep_ready", Value: behaviour.wsrepReady }] : [];
+          }
+          if (behaviour.execute) throw behaviour.execute();
+          return [{ 1: 1 }];
+        },
+        destroy: () => undefined,
+        release: async () => undefined,
+      };
+      endpoint.pool = {
+        activeConnections: () => 0,
+        totalConnections: () => 1,
+        getConnection: () => {
+          call.acquired++;
+          if (behaviour.acquire === "hang") return new Promise(() => undefined);
+          if (behaviour.acquire !== "ok") return Promise.reject(behaviour.acquire());
+          return Promise.resolve(conn);
+        },
+        end: async () => undefined,
+      } as never;
+    });
+    return { database, calls };
+  }
+  const overdue = (database: Database, i: number) => {
+    database.endpoints[i]!.downUntil = Date.now() - 1;
+  };
+
+  it("never waits on a marked-down endpoint's probe while another endpoint is live", async () => {
+    const { database, calls } = fakeDatabase([{ acquire: "hang" }, { acquire: "ok" }]);
+    overdue(database, 0);
+    const started = performance.now();
+    await expect(database.query("SELECT 1")).resolves.toEqual([{ node: 2 }]);
+    expect(performance.now() - started).toBeLessThan(100);
+    // The probe of the first endpoint runs in the background and fails after PROBE_TIMEOUT_MS.
+    expect(calls[0]!.acquired).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, PROBE_TIMEOUT_MS + 50));
+    expect(database.endpoints[0]!.downUntil).toBeGreaterThan(Date.now());
+  });
+
+  it("with every endpoint down, a retried call waits for one round of probes at most, not one per retry", async () => {
+    const { database, calls } = fakeDatabase([{ acquire: "hang" }, { acquire: "hang" }, { acquire: "hang" }]);
+    for (let i = 0; i < 3; i++) overdue(database, i);
+    const started = performance.now();
+    const error = await database.query("SELECT 1").catch((e: unknown) => e);
+    const ms = performance.now() - started;
+    expect(error).toBeInstanceOf(Error);
+    expect(ms).toBeLessThan(PROBE_TIMEOUT_MS + 300);
+    expect(calls.map((c) => c.acquired)).toEqual([1, 1, 1]);
+    // Now every endpoint is known down: the next call, and allDown(), answer at once.
+    expect(database.allDown()).toBe(true);
+    const again = performance.now();
+    await expect(database.query("SELECT 1")).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    expect(performance.now() - again).toBeLessThan(50);
+  });
+
+  it("allDown() starts the due probes without waiting, and an endpoint whose probe succeeds is live again", async () => {
+    const { database } = fakeDatabase([{ acquire: "ok" }, { acquire: () => sqlError(45028) }]);
+    overdue(database, 0);
+    overdue(database, 1);
+    expect(database.allDown()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(database.allDown()).toBe(false);
+    expect(database.currentEndpoint().name).toBe("127.0.0.1:1");
+    await expect(database.query("SELECT 1")).resolves.toEqual([{ node: 1 }]);
+  });
+
+  it("a 1205 from a node whose wsrep_ready is OFF is NodeNotReadyError: the endpoint is marked down and the work moves on", async () => {
+    const { database, calls } = fakeDatabase([{ acquire: "ok", execute: () => sqlError(1205), wsrepReady: "OFF" }, { acquire: "ok" }]);
+    await expect(database.query("SELECT 1")).resolves.toEqual([{ node: 2 }]);
+    expect(calls[0]!).toMatchObject({ executed: 1, statusChecks: 1 });
+    expect(database.endpoints[0]!.downUntil).toBeGreaterThan(Date.now());
+    expect(classifyDbError(new NodeNotReadyError("x", sqlError(1205)))).toBe("connection");
+  });
+
+  it.each([
+    ["ON", "a Galera node in the primary component"],
+    [null, "NDB, which has no wsrep_ready"],
+  ] as const)("a 1205 with wsrep_ready %s (%s) stays a lock wait timeout: a conflict, retried, the endpoint left up", async (ready, _why) => {
+    const { database, calls } = fakeDatabase([{ acquire: "ok", execute: () => sqlError(1205), wsrepReady: ready }, { acquire: "ok" }]);
+    await expect(database.query("SELECT 1")).rejects.toMatchObject({ errno: 1205 });
+    expect(calls[0]!.executed).toBeGreaterThan(1);
+    expect(calls[1]!.executed).toBe(0);
+    expect(database.endpoints[0]!.downUntil).toBe(0);
   });
 });

@@ -1,0 +1,106 @@
+// cluster/serve.mjs's drain contract, on a stand-in server.js (a plain Node
+// http server) so no build is needed: on SIGTERM it stops listening without
+// resetting connections the kernel already queued, serves what arrives on open
+// connections with `Connection: close`, never closes an idle keep-alive
+// connection itself, and exits once the last one is closed.
+import { spawn, type ChildProcess } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+
+const serveMjs = new URL("../../cluster/serve.mjs", import.meta.url);
+
+// The stand-in: prints its port; on SIGTERM (after serve.mjs's own handler) blocks its event loop
+// for BLOCK_MS, as a busy node does, so that connections made meanwhile wait in the accept queue.
+const fakeServer = `
+const http = require("node:http");
+const server = http.createServer((req, res) => res.end("ok " + req.url));
+server.listen(0, "127.0.0.1", () => process.stdout.write("port=" + server.address().port + "\\n"));
+process.on("SIGTERM", () => { const until = Date.now() + Number(process.env.BLOCK_MS || 0); while (Date.now() < until) {} });
+`;
+
+let child: ChildProcess | null = null;
+let dir: string | null = null;
+
+afterEach(() => {
+  child?.kill("SIGKILL");
+  child = null;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+});
+
+async function startNode(env: Record<string, string>): Promise<{ port: number; exited: Promise<number | null> }> {
+  dir = mkdtempSync(join(tmpdir(), "serve-drain-"));
+  copyFileSync(serveMjs, join(dir, "serve.mjs"));
+  writeFileSync(join(dir, "server.js"), fakeServer);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "commonjs" }));
+  const proc = spawn(process.execPath, [join(dir, "serve.mjs")], { cwd: dir, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  child = proc;
+  const exited = new Promise<number | null>((resolve) => proc.once("exit", (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = "";
+    proc.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /port=(\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    proc.once("exit", () => reject(new Error("the stand-in node exited before listening")));
+  });
+  return { port, exited };
+}
+
+function get(port: number, path: string, agent: http.Agent | false = false): Promise<{ status: number; connection: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.get({ host: "127.0.0.1", port, path, agent }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body }));
+    });
+    request.on("error", reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("serve.mjs drain on SIGTERM", () => {
+  it("connections queued while the node is busy are served (Connection: close), none reset; then connects are refused and it exits", async () => {
+    const { port, exited } = await startNode({ BLOCK_MS: "600", SHOP_DRAIN_TIMEOUT_MS: "5000" });
+    child!.kill("SIGTERM");
+    await sleep(150);
+    // The node's loop is blocked: these connections wait in the kernel's accept queue.
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => get(port, `/queued-${i}`)));
+    const failed = results.filter((r) => r.status === "rejected");
+    expect(failed.map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    for (const result of results) {
+      const { status, connection } = (result as PromiseFulfilledResult<Awaited<ReturnType<typeof get>>>).value;
+      expect(status).toBe(200);
+      expect(connection).toBe("close");
+    }
+    await expect(get(port, "/after")).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    expect(await exited).toBe(143);
+  });
+
+  it("an idle keep-alive connection is left open while draining and its next request is served with Connection: close", async () => {
+    const { port, exited } = await startNode({ SHOP_DRAIN_TIMEOUT_MS: "8000" });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect((await get(port, "/first", agent)).connection).toBe("keep-alive");
+      let closedByNode = false;
+      const socket = Object.values(agent.freeSockets)[0]![0]!;
+      socket.once("close", () => (closedByNode = true));
+      child!.kill("SIGTERM");
+      // Longer than the 100 ms sweep an earlier serve.mjs used, shorter than Node's 5 s keep-alive timeout.
+      await sleep(1500);
+      expect(closedByNode, "the node closed an idle keep-alive connection").toBe(false);
+      await expect(get(port, "/new-connection")).rejects.toMatchObject({ code: "ECONNREFUSED" });
+      const last = await get(port, "/on-the-open-connection", agent);
+      expect(last).toMatchObject({ status: 200, connection: "close", body: "ok /on-the-open-connection" });
+      expect(await exited).toBe(143);
+    } finally {
+      agent.destroy();
+    }
+  });
+});

@@ -13,11 +13,17 @@
 //   upstream connections itself after 4 s (keepalive_timeout, below Node's 5 s);
 // - exit once every connection is closed, or after SHOP_DRAIN_TIMEOUT_MS
 //   (default 10 s) even if a request is still hanging.
+// It also gives the listening socket an accept queue of SHOP_LISTEN_BACKLOG
+// (default 4,096; Node's 511 overflowed when 1,500 shoppers connected at once),
+// and tells the fast lane (lib/api/fast-lane.ts, which answers before these
+// listeners) that the node is draining, through a registered global symbol.
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 
 const drainTimeoutMs = Number(process.env.SHOP_DRAIN_TIMEOUT_MS ?? "10000") || 10_000;
+const listenBacklog = Number(process.env.SHOP_LISTEN_BACKLOG ?? "4096") || 4096;
+const DRAINING = Symbol.for("shopcluster.draining");
 const servers = new Set();
 /** Responses not yet sent: told to close their connection when the drain starts. */
 const pending = new Set();
@@ -55,6 +61,15 @@ const originalCreateServer = http.createServer;
 http.createServer = function createServer(...args) {
   const server = originalCreateServer.apply(this, args);
   servers.add(server);
+  // Next's start-server calls listen(port, hostname): pass the backlog as the third argument.
+  const listen = server.listen;
+  server.listen = function (...listenArgs) {
+    const [port, host, third] = listenArgs;
+    if ((typeof port === "number" || typeof port === "string") && typeof host === "string" && typeof third !== "number") {
+      return listen.call(this, port, host, listenBacklog, ...listenArgs.slice(2));
+    }
+    return listen.apply(this, listenArgs);
+  };
   server.prependListener("request", (_req, res) => {
     if (draining) {
       res.shouldKeepAlive = false;
@@ -69,6 +84,7 @@ http.createServer = function createServer(...args) {
 
 process.once("SIGTERM", () => {
   draining = true;
+  globalThis[DRAINING] = true;
   const startedAt = Date.now();
   log(30, "SIGTERM: draining", { drainTimeoutMs, inFlight: pending.size });
   for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;

@@ -22,6 +22,7 @@ import { sessionFromCookieHeader, type ShopSession } from "@/lib/session";
 type Handler = (request: ApiRequest, session: ShopSession) => Promise<ApiReply>;
 
 const ITEM_PREFIX = "/api/cart/items/";
+const DRAINING = Symbol.for("shopcluster.draining");
 
 /** The handler for a method and path, or null for Next to answer (405s and 404s included). */
 function handlerFor(method: string | undefined, path: string): Handler | null {
@@ -75,9 +76,8 @@ function send(req: IncomingMessage, res: ServerResponse, result: ApiReply, cooki
   for (const [key, value] of Object.entries(replyHeaders(result))) res.setHeader(key, value);
   res.setHeader("content-length", Buffer.byteLength(body));
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  // A node that has stopped listening is draining (a deploy or a planned stop): nginx opens its next connection elsewhere.
-  const server = (req.socket as { server?: { listening?: boolean } } | null)?.server;
-  if (server?.listening === false) res.shouldKeepAlive = false;
+  // A draining node (a deploy or a planned stop; cluster/serve.mjs sets the flag) closes each connection after its answer.
+  if ((globalThis as { [DRAINING]?: boolean })[DRAINING] === true) res.shouldKeepAlive = false;
   res.end(req.method === "HEAD" ? undefined : body);
 }
 

@@ -1,5 +1,5 @@
 import Image from "next/image";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { AddToCartForm } from "@/components/cart/add-to-cart-form";
 import { formatPrice } from "@/components/ui/format";
 import type { Product } from "./types";
@@ -21,12 +21,12 @@ export function ProductCard({ product, idempotencyKey }: { product: Product; ide
       <div className="flex flex-1 flex-col gap-1 px-3 pt-3 sm:px-4 sm:pt-4">
         <p className="text-[0.7rem] font-semibold tracking-wide text-bean-600 uppercase sm:text-xs">{product.category}</p>
         <h2 className="text-sm font-semibold text-bean-900 sm:text-base">
-          <Link
+          <IntentLink
             href={`/products/${product.slug}`}
             className="rounded-sm group-hover:underline after:absolute after:inset-0 after:rounded-2xl after:content-['']"
           >
             {product.name}
-          </Link>
+          </IntentLink>
         </h2>
         <p className="hidden text-sm text-bean-700 sm:line-clamp-2">{product.description}</p>
       </div>

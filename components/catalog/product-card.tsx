@@ -1,3 +1,5 @@
+"use client";
+
 import Image from "next/image";
 import { IntentLink } from "@/components/ui/intent-link";
 import { AddToCartForm } from "@/components/cart/add-to-cart-form";
@@ -5,7 +7,10 @@ import { formatPrice } from "@/components/ui/format";
 import type { Product } from "./types";
 
 // The whole card is clickable through the name link's stretched ::after; the
-// add-to-cart form sits above it.
+// add-to-cart form sits above it. A client component although it has no state,
+// so that the catalog page's RSC payload carries each card's product (~0.4 kB)
+// rather than its element tree (~1.6 kB), which the server would serialize,
+// parse back and inline into the HTML again for each of the 16 cards.
 export function ProductCard({ product, idempotencyKey }: { product: Product; idempotencyKey: string }) {
   return (
     <li className="group card relative flex flex-col overflow-hidden transition-shadow focus-within:shadow-md hover:shadow-md">

@@ -1,3 +1,5 @@
+"use client";
+
 import { IntentLink } from "@/components/ui/intent-link";
 import { CartLink } from "@/components/cart/cart-count";
 import { SignOutButton } from "@/components/auth/sign-out-button";
@@ -7,6 +9,8 @@ type SiteHeaderProps = {
   user: { name: string; email: string; role: string } | null;
 };
 
+// A client component (no state of its own) so that the RSC payload of every page
+// carries the user, not the header's markup.
 export function SiteHeader({ user }: SiteHeaderProps) {
   return (
     <header className="sticky top-0 z-20 border-b border-bean-200 bg-paper/95 backdrop-blur supports-[backdrop-filter]:bg-paper/80">

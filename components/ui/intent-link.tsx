@@ -3,8 +3,8 @@
 // next/link that prefetches on intent (pointer over, touch, keyboard focus)
 // instead of when it scrolls into view. Every page of the shop is dynamic (the
 // root layout reads the session), so a viewport prefetch is a server render per
-// visible link: one catalog view in Chromium made ~21 of them (~9.5 CPU ms
-// each on a web node), ten times the cost of the page itself. A link the
+// visible link: one catalog view in Chromium made 23 of them (7-9.5 CPU ms
+// each on a web node), several times the cost of the page itself. A link the
 // shopper reaches for still prefetches, as Next's "hover-triggered prefetch"
 // guide does; the markup and client-side navigation are those of next/link.
 import Link from "next/link";

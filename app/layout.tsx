@@ -46,7 +46,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           Skip to content
         </a>
         <CartCountProvider count={totalQuantity}>
-          <SiteHeader user={user} />
+          {/* Only what the header shows: its props travel in the page's RSC payload. */}
+          <SiteHeader user={user && { name: user.name, email: user.email, role: user.role }} />
           {notice === "expired" ? <SessionExpiredBanner /> : null}
           <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 pt-8 sm:px-6 sm:pt-10">
             {children}

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { addToCartAction } from "@/app/cart/actions";
 import { isRetryable, unreachableState } from "@/app/cart/schemas";
 import { Alert } from "@/components/ui/alert";
@@ -41,9 +41,9 @@ export function AddToCartForm({ productId, productName, idempotencyKey, variant 
         ) : (
           <>
             {state.message}{" "}
-            <Link href="/cart" className="btn-link text-leaf-800">
+            <IntentLink href="/cart" className="btn-link text-leaf-800">
               View cart
-            </Link>
+            </IntentLink>
           </>
         )}
       </Alert>

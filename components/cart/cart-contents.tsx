@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useOptimistic } from "react";
 import { formatPrice, pluralize } from "@/components/ui/format";
 import { CartLineItem } from "./cart-line-item";
@@ -56,9 +56,9 @@ export function CartContents({ cart, signedIn, checkoutKey }: CartContentsProps)
           <CheckoutForm checkoutKey={checkoutKey} />
         ) : (
           <div className="mt-6">
-            <Link href="/sign-in?callbackUrl=/cart" className="btn-primary w-full py-3 text-base">
+            <IntentLink href="/sign-in?callbackUrl=/cart" className="btn-primary w-full py-3 text-base">
               Sign in to check out
-            </Link>
+            </IntentLink>
             <p className="mt-3 text-center text-xs text-bean-600">Your cart stays with you when you sign in.</p>
           </div>
         )}

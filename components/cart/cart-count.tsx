@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { createContext, useContext, useOptimistic, type ReactNode } from "react";
 import { pluralize } from "@/components/ui/format";
 
@@ -28,7 +28,7 @@ export function useCartCount() {
 export function CartLink() {
   const { count } = useCartCount();
   return (
-    <Link
+    <IntentLink
       href="/cart"
       aria-label={`Cart, ${pluralize(count, "item")}`}
       className="relative inline-flex items-center gap-2 rounded-full px-3 py-2 text-sm font-medium text-bean-800 hover:bg-bean-100"
@@ -47,6 +47,6 @@ export function CartLink() {
       >
         {count}
       </span>
-    </Link>
+    </IntentLink>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import Image from "next/image";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { removeCartLineAction, updateCartLineAction } from "@/app/cart/actions";
 import { isRetryable, unreachableState } from "@/app/cart/schemas";
 import { formatPrice } from "@/components/ui/format";
@@ -45,20 +45,20 @@ export function CartLineItem({ line, onChange }: CartLineItemProps) {
 
   return (
     <li className="flex gap-4 py-5 sm:gap-6">
-      <Link
+      <IntentLink
         href={`/products/${line.slug}`}
         className="shrink-0 self-start overflow-hidden rounded-xl border border-bean-200 bg-bean-50"
         tabIndex={-1}
         aria-hidden="true"
       >
         <Image src={line.imagePath} alt="" width={128} height={96} className="block h-18 w-24 object-cover sm:h-24 sm:w-32" />
-      </Link>
+      </IntentLink>
       <div className="flex min-w-0 flex-1 flex-col gap-3">
         <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
           <h3 className="text-base font-semibold text-bean-900">
-            <Link href={`/products/${line.slug}`} className="hover:underline">
+            <IntentLink href={`/products/${line.slug}`} className="hover:underline">
               {line.name}
-            </Link>
+            </IntentLink>
           </h3>
           <p className="text-base font-semibold tabular-nums text-bean-900">
             <span className="sr-only">Line total: </span>

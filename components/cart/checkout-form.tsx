@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { checkoutAction } from "@/app/cart/actions";
 import { isRetryable, type CheckoutActionState } from "@/app/cart/schemas";
 import { Alert } from "@/components/ui/alert";
@@ -32,9 +32,9 @@ export function CheckoutForm({ checkoutKey }: { checkoutKey: string }) {
             {state.code === "unauthenticated" ? (
               <>
                 {" "}
-                <Link href="/sign-in?callbackUrl=/cart" className="btn-link text-berry-700">
+                <IntentLink href="/sign-in?callbackUrl=/cart" className="btn-link text-berry-700">
                   Sign in
-                </Link>
+                </IntentLink>
               </>
             ) : null}
           </Alert>

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 
 export function EmptyCart() {
   return (
@@ -12,9 +12,9 @@ export function EmptyCart() {
       <p className="mt-1 max-w-sm text-sm text-bean-600">
         Fresh beans, loose-leaf tea and the gear to brew them are one click away.
       </p>
-      <Link href="/" className="btn-primary mt-6">
+      <IntentLink href="/" className="btn-primary mt-6">
         Browse the shop
-      </Link>
+      </IntentLink>
     </div>
   );
 }

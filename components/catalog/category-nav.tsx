@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { categorySlug } from "./types";
 
 export function CategoryNav({ categories, active }: { categories: string[]; active: string | null }) {
@@ -14,7 +14,7 @@ export function CategoryNav({ categories, active }: { categories: string[]; acti
       <ul role="list" className="flex flex-wrap gap-2">
         {items.map((item) => (
           <li key={item.href}>
-            <Link
+            <IntentLink
               href={item.href}
               aria-current={item.current ? "page" : undefined}
               className={`inline-block rounded-full border px-4 py-1.5 text-sm font-medium transition-colors ${
@@ -24,7 +24,7 @@ export function CategoryNav({ categories, active }: { categories: string[]; acti
               }`}
             >
               {item.label}
-            </Link>
+            </IntentLink>
           </li>
         ))}
       </ul>

@@ -1,3 +1,7 @@
+"use client";
+
+// A client component (no state of its own) so that the RSC payload of every page
+// carries the node name, not the footer's markup.
 export function SiteFooter({ node }: { node: string }) {
   return (
     <footer className="mt-16 border-t border-bean-200 bg-bean-50">

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Image from "next/image";
-import Link from "next/link";
+import { IntentLink } from "@/components/ui/intent-link";
 import { notFound } from "next/navigation";
 import { getProductBySlug } from "@/lib/catalog/queries";
 import { AddToCartForm } from "@/components/cart/add-to-cart-form";
@@ -29,15 +29,15 @@ export default async function ProductPage({ params }: ProductPageProps) {
       <nav aria-label="Breadcrumb" className="text-sm text-bean-700">
         <ol role="list" className="flex flex-wrap items-center gap-2">
           <li>
-            <Link href="/" className="hover:underline">
+            <IntentLink href="/" className="hover:underline">
               Shop
-            </Link>
+            </IntentLink>
           </li>
           <li aria-hidden="true">/</li>
           <li>
-            <Link href={`/?category=${categorySlug(product.category)}`} className="hover:underline">
+            <IntentLink href={`/?category=${categorySlug(product.category)}`} className="hover:underline">
               {product.category}
-            </Link>
+            </IntentLink>
           </li>
           <li aria-hidden="true">/</li>
           <li aria-current="page" className="font-medium text-bean-900">

@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   // Every web node runs the same self-contained build (cluster/ and Dockerfile).
   output: "standalone",
   poweredByHeader: false,
+  // nginx compresses (nginx/shop.conf.template): cheaper there than in the node that renders.
+  compress: false,
   // The mariadb driver and pino are Node libraries; keep them out of the bundle.
   serverExternalPackages: ["mariadb", "pino", "prom-client"],
   images: { unoptimized: true },

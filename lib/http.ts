@@ -57,10 +57,6 @@ export function failureReply(failure: Failure): ApiReply {
   return errorReply(failure.code, failure.message, failure.fieldErrors);
 }
 
-export function errorResponse(code: ErrorCode, message: string, fieldErrors?: Record<string, string[]>): Response {
-  return reply(errorReply(code, message, fieldErrors));
-}
-
 export function failureResponse(failure: Failure): Response {
   return reply(failureReply(failure));
 }

@@ -27,6 +27,11 @@
 //   the old row into a tombstone. For `rotatedGraceMs` a request with the old
 //   id is answered "rotated" (never adopted, never given a fresh session).
 // - Outages are errors, not new sessions (SessionStoreUnavailableError).
+// - Batched reads: the reads of one event-loop turn share one
+//   `SELECT … WHERE session_id IN (…)`, so a node under load sends one
+//   statement per turn, not one per request. Each read is still answered by a
+//   statement sent after it was asked, so it sees every change acknowledged
+//   before it.
 import { IdempotencyKeyReusedError, SessionDataTooLargeError, SessionStoreUnavailableError } from "./errors.ts";
 import { classifyError, errnoOf, type ErrorClass } from "./engine-errors.ts";
 import { newLineage, newOpId, SessionIds, sessionKey, sessionLabel } from "./ids.ts";
@@ -58,6 +63,11 @@ export interface SessionStoreOptions<D> {
    * upgrade from 0.1 runs, since a 0.1 node rewriting a row drops the keys kept in it.
    */
   maxRowKeys?: number;
+  /**
+   * Reads asked in the same event-loop turn share one SELECT of at most this many keys. Default 64;
+   * 1 sends one SELECT per read.
+   */
+  readBatchSize?: number;
   /** Clock difference tolerated between nodes. Default 5 min. */
   clockSkewMs?: number;
   /** Upper bound of the serialized envelope, in bytes; the column is VARBINARY(16384). */
@@ -163,6 +173,7 @@ interface ParsedEnvelope<D> {
 }
 
 interface SessionRow {
+  session_id?: Buffer;
   user_id: number | null;
   date_created: Date;
   last_updated: Date;
@@ -172,6 +183,12 @@ interface SessionRow {
   end_reason: string | null;
   session_data: Buffer | string;
   op_fingerprint?: Buffer | null;
+}
+
+/** A read waiting for its turn's batch. */
+interface PendingRead {
+  key: Buffer;
+  waiters: { resolve: (row: SessionRow | undefined) => void; reject: (error: unknown) => void }[];
 }
 
 /** Another writer changed the row between our read and our write. */
@@ -188,6 +205,9 @@ const SPILL_KEYS = 16;
 
 const COLUMNS = "s.user_id, s.date_created, s.last_updated, s.version, s.lineage, s.ended_at, s.end_reason, s.session_data";
 const SELECT_SESSION = `SELECT ${COLUMNS} FROM php_session s WHERE s.session_id = ?`;
+/** Batched reads: IN lists of 2, 4, 8, … keys (padded by repeating one), so a few prepared statements serve every batch. */
+const selectSessions = (size: number) =>
+  `SELECT s.session_id, ${COLUMNS} FROM php_session s WHERE s.session_id IN (${Array(size).fill("?").join(", ")})`;
 // A keyed change reads its key's php_session_op entry with the row, in one statement: spilled keys are
 // stored as "#" + their row hash, keys recorded before keys lived in the row as themselves.
 const SELECT_SESSION_WITH_OP = `SELECT ${COLUMNS}, o.fingerprint AS op_fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key IN (?, ?) WHERE s.session_id = ?`;
@@ -220,6 +240,9 @@ export class SessionStore<D> {
   private readonly conflictAttempts: number;
   private readonly connectionAttempts: number;
   private readonly emptyEnvelopeBytes: Buffer;
+  private readonly readBatchSize: number;
+  /** Reads asked in this event-loop turn, by key, sent together from setImmediate. */
+  private pendingReads = new Map<string, PendingRead>();
 
   constructor(options: SessionStoreOptions<D>) {
     if (!(options.idleTimeoutMs > 0) || !(options.absoluteTimeoutMs > 0)) {
@@ -245,6 +268,7 @@ export class SessionStore<D> {
     this.conflictAttempts = options.conflictAttempts ?? 40;
     this.connectionAttempts = options.connectionAttempts ?? 4;
     this.emptyEnvelopeBytes = Buffer.from(JSON.stringify({ data: null, ops: [] }));
+    this.readBatchSize = Math.max(1, Math.floor(options.readBatchSize ?? 64));
   }
 
   /** The application's empty data (what a session without a row holds). */
@@ -262,15 +286,15 @@ export class SessionStore<D> {
     const issuedAt = this.ids.verify(id);
     if (issuedAt === null) return { status: "absent" };
     const key = sessionKey(id!);
-    const row = await this.guard("load", () => this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, [key])));
-    const state = this.classify(row[0], issuedAt);
+    const row = await this.guard("load", () => this.readRow(key));
+    const state = this.classify(row, issuedAt);
     if (state.kind === "rotated") return { status: "rotated" };
     if (state.kind === "ended") {
-      if (state.reason === "expired" && row[0]) await this.deleteExpired(key, row[0]);
+      if (state.reason === "expired" && row) await this.deleteExpired(key, row);
       return { status: "ended", reason: state.reason };
     }
     if (state.kind === "unbacked") return { status: "active", session: this.unbacked(key, issuedAt) };
-    const live = row[0]!;
+    const live = row!;
     const parsed = this.parse(live.session_data, key);
     if (this.now() - live.last_updated.getTime() >= this.touchIntervalMs) {
       await this.touch(key, live.date_created).catch((error: unknown) =>
@@ -441,6 +465,43 @@ export class SessionStore<D> {
   }
 
   // ---- internals ----
+
+  /** The row for `key` (undefined: none), read with the other reads of this event-loop turn. */
+  private readRow(key: Buffer): Promise<SessionRow | undefined> {
+    if (this.readBatchSize === 1) return this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, [key])).then((rows) => rows[0]);
+    return new Promise((resolve, reject) => {
+      if (this.pendingReads.size === 0) setImmediate(() => this.sendReads());
+      const id = key.toString("latin1");
+      const pending = this.pendingReads.get(id) ?? { key, waiters: [] };
+      pending.waiters.push({ resolve, reject });
+      this.pendingReads.set(id, pending);
+    });
+  }
+
+  private sendReads(): void {
+    const batch = [...this.pendingReads.values()];
+    this.pendingReads = new Map();
+    for (let i = 0; i < batch.length; i += this.readBatchSize) void this.readBatch(batch.slice(i, i + this.readBatchSize));
+  }
+
+  private async readBatch(batch: PendingRead[]): Promise<void> {
+    try {
+      const keys = batch.map((read) => read.key);
+      let rows: SessionRow[];
+      if (keys.length === 1) {
+        rows = await this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, keys));
+      } else {
+        const size = 2 ** Math.ceil(Math.log2(keys.length));
+        while (keys.length < size) keys.push(keys[0]!);
+        const found = await this.retry(() => this.sql.query<SessionRow[]>(selectSessions(size), keys));
+        const byKey = new Map(found.map((row) => [row.session_id!.toString("latin1"), row]));
+        rows = batch.map((read) => byKey.get(read.key.toString("latin1"))!);
+      }
+      batch.forEach((read, i) => read.waiters.forEach((waiter) => waiter.resolve(rows[i])));
+    } catch (error) {
+      for (const read of batch) for (const waiter of read.waiters) waiter.reject(error);
+    }
+  }
 
   /**
    * One change, retried. A single version-checked statement needs no

@@ -264,6 +264,79 @@ describe("no lost updates", () => {
   });
 });
 
+describe("batched reads", () => {
+  const batched = (statements: string[]) => statements.filter((s) => s.includes("WHERE s.session_id IN ("));
+  const single = (statements: string[]) => statements.filter((s) => s.endsWith("WHERE s.session_id = ?"));
+
+  it("reads asked together share one SELECT, and each gets its own session (with a row, without one, ended)", async () => {
+    const { store, sql } = await harness();
+    const [a, b, destroyed] = [store.issueId(), store.issueId(), store.issueId()];
+    await store.change(a, addOne(1));
+    await store.change(b, addOne(2));
+    await store.change(b, addOne(2));
+    await store.change(destroyed, addOne(3));
+    await store.destroy(destroyed);
+    const unwritten = store.issueId();
+    const before = sql.statements.length;
+    const results = await Promise.all([a, b, unwritten, destroyed, a, "forged"].map((id) => store.load(id)));
+    const sent = sql.statements.slice(before);
+    expect(batched(sent)).toHaveLength(1);
+    expect(single(sent)).toHaveLength(0);
+    const lines = results.map((r) => (r.status === "active" ? r.session.data.lines : r.status));
+    expect(lines).toEqual([
+      [{ productId: 1, quantity: 1 }],
+      [{ productId: 2, quantity: 2 }],
+      [],
+      "ended",
+      [{ productId: 1, quantity: 1 }],
+      "absent",
+    ]);
+  });
+
+  it("a batch holds at most readBatchSize keys; 1 turns batching off", async () => {
+    const { store, sql } = await harness({ readBatchSize: 2 });
+    const ids = [store.issueId(), store.issueId(), store.issueId()];
+    for (const id of ids) await store.change(id, addOne(4));
+    let before = sql.statements.length;
+    await Promise.all(ids.map((id) => store.load(id)));
+    // Three keys in batches of two: one IN list of two, one single read.
+    expect(batched(sql.statements.slice(before))).toHaveLength(1);
+    expect(single(sql.statements.slice(before))).toHaveLength(1);
+    const off = await harness({ readBatchSize: 1 });
+    before = off.sql.statements.length;
+    await Promise.all(ids.map((id) => off.store.load(id)));
+    expect(batched(off.sql.statements.slice(before))).toHaveLength(0);
+    expect(single(off.sql.statements.slice(before))).toHaveLength(3);
+  });
+
+  it("a batch whose connection is lost is retried for every read in it; a permanent error fails every read", async () => {
+    const { store, sql } = await harness();
+    const [a, b] = [store.issueId(), store.issueId()];
+    await store.change(a, addOne(5));
+    await store.change(b, addOne(6));
+    sql.failNext(/WHERE s\.session_id IN \(/, Object.assign(new Error("Connection lost"), { code: "ECONNRESET" }));
+    const loaded = await Promise.all([a, b].map((id) => store.load(id)));
+    expect(loaded.map((r) => (r.status === "active" ? r.session.data.lines[0]!.productId : r.status))).toEqual([5, 6]);
+    sql.failNext(/WHERE s\.session_id IN \(/, Object.assign(new Error("Table doesn't exist"), { errno: 1146 }));
+    const failed = await Promise.allSettled([a, b].map((id) => store.load(id)));
+    expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+  });
+
+  it("a read asked after a change was acknowledged sees it, also when batched with other reads", async () => {
+    const writer = await harness({ node: 1 });
+    const reader = await harness({ node: 2 });
+    const ids = Array.from({ length: 8 }, () => writer.store.issueId());
+    for (const id of ids) await writer.store.change(id, addOne(7));
+    for (let round = 0; round < 5; round++) {
+      const target = ids[round]!;
+      await writer.store.change(target, addOne(7));
+      const results = await Promise.all(ids.map((id) => reader.store.load(id)));
+      const quantity = (r: (typeof results)[number]) => (r.status === "active" ? r.session.data.lines[0]!.quantity : 0);
+      expect(quantity(results[round]!)).toBe(2);
+    }
+  });
+});
+
 describe("timeouts and touches", () => {
   it("idle and absolute timeouts end a session; reads within the touch interval write nothing", async () => {
     const clock = new Clock();

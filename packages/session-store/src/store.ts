@@ -27,6 +27,12 @@
 //   the old row into a tombstone. For `rotatedGraceMs` a request with the old
 //   id is answered "rotated" (never adopted, never given a fresh session).
 // - Outages are errors, not new sessions (SessionStoreUnavailableError).
+// - Group commit: while a change's UPDATE is on its way, the UPDATEs of the
+//   changes that reach that point meanwhile wait and then go together, in one
+//   transaction: one replicated write set for several sessions instead of one
+//   each. Each UPDATE keeps its own version check; if the transaction fails,
+//   every change in it is retried (and found applied, if it was: its op id or
+//   key is in the row).
 // - Batched reads: the reads of one event-loop turn share one
 //   `SELECT … WHERE session_id IN (…)`, so a node under load sends one
 //   statement per turn, not one per request. Each read is still answered by a
@@ -68,6 +74,11 @@ export interface SessionStoreOptions<D> {
    * 1 sends one SELECT per read.
    */
   readBatchSize?: number;
+  /**
+   * Changes whose UPDATEs queue behind one in flight go together, at most this many in one transaction.
+   * Default 16; 1 sends every UPDATE on its own.
+   */
+  writeBatchSize?: number;
   /** Clock difference tolerated between nodes. Default 5 min. */
   clockSkewMs?: number;
   /** Upper bound of the serialized envelope, in bytes; the column is VARBINARY(16384). */
@@ -191,6 +202,13 @@ interface PendingRead {
   waiters: { resolve: (row: SessionRow | undefined) => void; reject: (error: unknown) => void }[];
 }
 
+/** A change's version-checked UPDATE waiting for the one in flight (group commit). */
+interface PendingWrite {
+  values: unknown[];
+  resolve: (affectedRows: number) => void;
+  reject: (error: unknown) => void;
+}
+
 /** Another writer changed the row between our read and our write. */
 class VersionConflictError extends Error {}
 
@@ -243,6 +261,9 @@ export class SessionStore<D> {
   private readonly readBatchSize: number;
   /** Reads asked in this event-loop turn, by key, sent together from setImmediate. */
   private pendingReads = new Map<string, PendingRead>();
+  private readonly writeBatchSize: number;
+  private pendingWrites: PendingWrite[] = [];
+  private writing = false;
 
   constructor(options: SessionStoreOptions<D>) {
     if (!(options.idleTimeoutMs > 0) || !(options.absoluteTimeoutMs > 0)) {
@@ -269,6 +290,7 @@ export class SessionStore<D> {
     this.connectionAttempts = options.connectionAttempts ?? 4;
     this.emptyEnvelopeBytes = Buffer.from(JSON.stringify({ data: null, ops: [] }));
     this.readBatchSize = Math.max(1, Math.floor(options.readBatchSize ?? 64));
+    this.writeBatchSize = Math.max(1, Math.floor(options.writeBatchSize ?? 16));
   }
 
   /** The application's empty data (what a session without a row holds). */
@@ -478,6 +500,44 @@ export class SessionStore<D> {
     });
   }
 
+  /**
+   * A change's UPDATE outside a transaction: sent at once when none is in flight, else queued, and the
+   * queue goes as one transaction when the one in flight returns. Resolves with the UPDATE's affected rows.
+   */
+  private writeRow(values: unknown[]): Promise<number> {
+    if (this.writeBatchSize === 1) return this.sql.query<WriteResult>(UPDATE_SESSION, values).then((result) => result.affectedRows);
+    return new Promise((resolve, reject) => {
+      this.pendingWrites.push({ values, resolve, reject });
+      if (!this.writing) void this.sendWrites();
+    });
+  }
+
+  private async sendWrites(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pendingWrites.length > 0) {
+        const batch = this.pendingWrites.splice(0, this.writeBatchSize);
+        try {
+          const affected =
+            batch.length === 1
+              ? [(await this.sql.query<WriteResult>(UPDATE_SESSION, batch[0]!.values)).affectedRows]
+              : await this.sql.transaction(async (tx) => {
+                  // Pipelined on the transaction's connection; every statement settles before the commit or rollback.
+                  const settled = await Promise.allSettled(batch.map((write) => tx.query<WriteResult>(UPDATE_SESSION, write.values)));
+                  const failed = settled.find((result) => result.status === "rejected");
+                  if (failed) throw failed.reason;
+                  return settled.map((result) => (result as PromiseFulfilledResult<WriteResult>).value.affectedRows);
+                });
+          batch.forEach((write, i) => write.resolve(affected[i]!));
+        } catch (error) {
+          for (const write of batch) write.reject(error);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
   private sendReads(): void {
     const batch = [...this.pendingReads.values()];
     this.pendingReads = new Map();
@@ -584,10 +644,11 @@ export class SessionStore<D> {
     const next = data === UNCHANGED ? parsed.data : data;
     const ops = options.opKey ? parsed.ops : [...parsed.ops, ringOp].slice(-MAX_RING_OPS);
     const envelope: Envelope<D> = { data: next, ops, keys };
-    const updated = await q.query<WriteResult>(UPDATE_SESSION, [
+    const values = [
       this.envelopeBytes(envelope), new Date(now), this.expiresAt(live.date_created.getTime(), now), this.nodeName, key, live.version,
-    ]);
-    if (updated.affectedRows !== 1) throw new VersionConflictError();
+    ];
+    const affectedRows = inTransaction ? (await q.query<WriteResult>(UPDATE_SESSION, values)).affectedRows : await this.writeRow(values);
+    if (affectedRows !== 1) throw new VersionConflictError();
     if (spill.length > 0) await this.spillKeys(q, live.lineage, spill, now);
     return {
       status: "changed",

@@ -264,6 +264,62 @@ describe("no lost updates", () => {
   });
 });
 
+describe("group commit", () => {
+  const updates = (statements: string[]) => statements.filter((s) => s.startsWith("UPDATE php_session SET session_data"));
+
+  it("UPDATEs queued behind one in flight go together in one transaction, and each change lands once", async () => {
+    const { store, sql } = await harness();
+    const ids = Array.from({ length: 8 }, () => store.issueId());
+    for (const id of ids) await store.change(id, addOne(1));
+    const before = sql.transactions;
+    const results = await Promise.all(ids.map((id, i) => store.change(id, addOne(1, i + 1), { opKey: `add:g${i}`, fingerprint: "g" })));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill("changed"));
+    // The first UPDATE goes alone; the seven that reached their write meanwhile share at least one transaction.
+    expect(sql.transactions - before).toBeGreaterThanOrEqual(1);
+    expect(sql.transactions - before).toBeLessThan(7);
+    for (const [i, id] of ids.entries()) expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 1 + i + 1 }]);
+  });
+
+  it("writeBatchSize 1 sends every UPDATE on its own", async () => {
+    const { store, sql } = await harness({ writeBatchSize: 1 });
+    const ids = Array.from({ length: 6 }, () => store.issueId());
+    for (const id of ids) await store.change(id, addOne(2));
+    const before = { transactions: sql.transactions, statements: sql.statements.length };
+    await Promise.all(ids.map((id) => store.change(id, addOne(2))));
+    expect(sql.transactions).toBe(before.transactions);
+    expect(updates(sql.statements.slice(before.statements))).toHaveLength(6);
+  });
+
+  it("a batch that fails (a lost answer, a certification conflict) is retried: every change in it lands exactly once", async () => {
+    const { store, sql } = await harness();
+    const ids = Array.from({ length: 6 }, () => store.issueId());
+    for (const id of ids) await store.change(id, addOne(3));
+    for (const fault of [
+      Object.assign(new Error("Connection lost"), { code: "ECONNRESET" }),
+      Object.assign(new Error("Deadlock found"), { errno: 1213 }),
+    ]) {
+      // The fault hits the third UPDATE sent, after the server ran it: inside a batch, whose transaction then fails.
+      let seen = 0;
+      const originalTransaction = sql.transaction;
+      sql.transaction = (work) =>
+        originalTransaction((tx) =>
+          work({
+            query: async <T>(statement: string, values?: readonly unknown[]): Promise<T> => {
+              const result = await tx.query<T>(statement, values);
+              if (statement.startsWith("UPDATE php_session SET session_data") && ++seen === 2) throw fault;
+              return result;
+            },
+          }),
+        );
+      const results = await Promise.all(ids.map((id, i) => store.change(id, addOne(3), { opKey: `add:f${fault.message}${i}`, fingerprint: "f" })));
+      sql.transaction = originalTransaction;
+      expect(seen, "the fault was injected inside a batch").toBeGreaterThanOrEqual(2);
+      expect(results.every((r) => r.status === "changed" || r.status === "duplicate")).toBe(true);
+    }
+    for (const id of ids) expect(await cartOf(store, id)).toEqual([{ productId: 3, quantity: 3 }]);
+  });
+});
+
 describe("batched reads", () => {
   const batched = (statements: string[]) => statements.filter((s) => s.includes("WHERE s.session_id IN ("));
   const single = (statements: string[]) => statements.filter((s) => s.endsWith("WHERE s.session_id = ?"));

@@ -1,35 +1,49 @@
-// Where a request's CPU goes, per process (web nodes, nginx, Galera, wrk):
-// the tool behind docs/benchmarks.md's "CPU per request" figures.
+// Where a request's CPU goes, process by process: each web node, nginx (its
+// workers), each Galera node, and the whole machine (wrk included), per
+// request served, with the share spent in the kernel and the context switches
+// per request. The tool behind docs/benchmarks.md's "CPU per request" figures:
+// it showed that a node fed a third of the load through nginx spends about
+// twice the CPU per request it spends fed the whole load directly.
+//
 //   npx tsx bench/cpu-split.ts [--request cart|add] [--duration 8] [--cases nginx16,direct16,direct5,direct3x5]
-import { execFileSync, spawn } from "node:child_process";
+//
+// Cases: nginx16 (16 connections through nginx), direct16 and direct5 (16 or 5
+// to web-1), direct3x5 and direct3x16 (5 or 16 to each node at once). wrk runs
+// 1 thread per target; 200 fresh sessions with one cart line each, removed at
+// the end. Needs a running cluster.
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { readClusterState } from "../cluster/index";
-import { createCartSessions, productIds } from "./http";
+import { createCartSessions, destroySessions, productIds } from "./http";
 import { cookieFile, ensureWrk, runWrk } from "./wrk";
 
-/** CPU time (user + system) a process has used, in ms. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
-function sysMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[12]) * 1000) / 100;
-}
-function switches(pid: number): number {
-  let total = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
-    total += Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]) + Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)![1]);
-  }
-  return total;
+interface Sample {
+  cpuMs: number;
+  sysMs: number;
+  switches: number;
 }
 
-const argv = process.argv.slice(2);
-const value = (flag: string, fallback: string) => {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1]! : fallback;
-};
+/** CPU (user + system, and system alone, in ms) and context switches of every thread of a process so far. */
+function sample(pid: number): Sample {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    let switches = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
+      for (const match of status.matchAll(/ctxt_switches:\s+(\d+)/g)) switches += Number(match[1]);
+    }
+    return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, sysMs: Number(fields[12]) * 10, switches };
+  } catch {
+    return { cpuMs: 0, sysMs: 0, switches: 0 };
+  }
+}
+
+/** Busy and idle CPU time of the whole machine so far, in ms. */
+function machine(): { busyMs: number; idleMs: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = fields[3]! + fields[4]!;
+  return { busyMs: (fields.reduce((a, b) => a + b, 0) - idle) * 10, idleMs: idle * 10 };
+}
 
 function children(pid: number): number[] {
   try {
@@ -38,55 +52,80 @@ function children(pid: number): number[] {
     return [];
   }
 }
-function machine(): { busy: number; idle: number } {
-  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = f[3]! + f[4]!;
-  return { busy: ((f.reduce((a, b) => a + b, 0) - idle) * 1000) / 100, idle: (idle * 1000) / 100 };
-}
-const safeCpu = (pid: number) => { try { return cpuMs(pid); } catch { return 0; } };
+
+const argv = process.argv.slice(2);
+const value = (flag: string, fallback: string) => {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1]! : fallback;
+};
 
 async function main() {
   ensureWrk();
-  const state = readClusterState()!;
+  const state = readClusterState();
+  if (!state) throw new Error("no cluster: run `npm run cluster` first");
   const request = value("--request", "cart");
   const durationS = Number(value("--duration", "8"));
   const cases = value("--cases", "nginx16,direct16,direct5,direct3x5").split(",");
+  const [web1] = state.web;
+  const targetsOf: Record<string, { url: string; connections: number }[]> = {
+    nginx16: [{ url: state.lbUrl, connections: 16 }],
+    direct16: [{ url: web1!.url, connections: 16 }],
+    direct5: [{ url: web1!.url, connections: 5 }],
+    direct3x5: state.web.map((w) => ({ url: w.url, connections: 5 })),
+    direct3x16: state.web.map((w) => ({ url: w.url, connections: 16 })),
+  };
+  const unknown = cases.filter((name) => !targetsOf[name]);
+  if (unknown.length > 0) throw new Error(`unknown case(s) ${unknown.join(", ")}; known: ${Object.keys(targetsOf).join(", ")}`);
   const ids = await productIds(state.lbUrl);
   const cookies = await createCartSessions(state.lbUrl, 200, ids[0]!);
-  const file = cookieFile(cookies);
   const groups: Record<string, number[]> = {
-    web: state.web.map((w) => w.pid!).filter(Boolean),
-    nginx: [state.lb.pid!, ...children(state.lb.pid!)],
-    db: state.db.map((d) => d.pid!).filter(Boolean),
+    web: state.web.map((w) => w.pid).filter((pid): pid is number => pid !== null),
+    nginx: state.lb.pid === null ? [] : children(state.lb.pid),
+    db: state.db.map((d) => d.pid).filter((pid): pid is number => pid !== null),
   };
-  const path = request === "add" ? "/api/cart/items" : "/api/cart";
-  const mode = request === "add" ? "add" : "get";
-  for (const name of cases) {
-    const targets =
-      name === "nginx16" ? [{ url: state.lbUrl, c: 16 }]
-      : name === "direct16" ? [{ url: state.web[0]!.url, c: 16 }]
-      : name === "direct5" ? [{ url: state.web[0]!.url, c: 5 }]
-      : name === "direct3x5" ? state.web.map((w) => ({ url: w.url, c: 5 }))
-      : name === "direct3x16" ? state.web.map((w) => ({ url: w.url, c: 16 }))
-      : [];
-    const before = Object.fromEntries(Object.entries(groups).map(([g, pids]) => [g, pids.map(safeCpu)]));
-    const sysBefore = Object.fromEntries(Object.entries(groups).map(([g, pids]) => [g, pids.map(sysMs)]));
-    const swBefore = Object.fromEntries(Object.entries(groups).map(([g, pids]) => [g, pids.map(switches)]));
-    const m0 = machine();
-    const runs = await Promise.all(targets.map((t) => runWrk({ baseUrl: t.url, path, mode, cookiesFile: file, productIds: ids, threads: 1, connections: t.c, durationS })));
-    const total = runs.reduce((s, r) => s + r.requests, 0);
-    const rps = runs.reduce((s, r) => s + r.reqPerSec, 0);
-    const line: string[] = [`${name.padEnd(11)} ${String(Math.round(rps)).padStart(6)} req/s  p99 ${Math.max(...runs.map((r) => r.latencyMs.p99))} ms  non2xx ${runs.reduce((s, r) => s + r.non2xx, 0)}`];
-    for (const [g, pids] of Object.entries(groups)) {
-      const after = pids.map(safeCpu);
-      const per = after.map((a, i) => ((a - before[g]![i]!) / total) * 1000);
-      const sys = pids.map((pid, i) => ((sysMs(pid) - sysBefore[g]![i]!) / total) * 1000);
-      const sw = pids.map((pid, i) => (switches(pid) - swBefore[g]![i]!) / total);
-      line.push(`${g} ${per.map((p) => p.toFixed(0)).join("+")} µs (sys ${sys.map((p) => p.toFixed(0)).join("+")}; cs/req ${sw.map((p) => p.toFixed(1)).join("+")})`);
+  try {
+    for (const name of cases) {
+      const before = Object.fromEntries(Object.entries(groups).map(([group, pids]) => [group, pids.map(sample)]));
+      const machineBefore = machine();
+      const runs = await Promise.all(
+        targetsOf[name]!.map((target) =>
+          runWrk({
+            baseUrl: target.url,
+            path: request === "add" ? "/api/cart/items" : "/api/cart",
+            mode: request === "add" ? "add" : "get",
+            cookiesFile: cookieFile(cookies),
+            productIds: ids,
+            threads: 1,
+            connections: target.connections,
+            durationS,
+          }),
+        ),
+      );
+      const machineAfter = machine();
+      const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+      const perRequest = (ms: number) => ((ms / requests) * 1000).toFixed(0);
+      const parts = [
+        `${name.padEnd(10)} ${String(Math.round(runs.reduce((sum, run) => sum + run.reqPerSec, 0))).padStart(6)} req/s, p99 ${Math.max(...runs.map((run) => run.latencyMs.p99))} ms, non-2xx ${runs.reduce((sum, run) => sum + run.non2xx, 0)}`,
+      ];
+      for (const [group, pids] of Object.entries(groups)) {
+        const delta = pids.map((pid, i) => {
+          const now = sample(pid);
+          const was = before[group]![i]!;
+          return { cpuMs: now.cpuMs - was.cpuMs, sysMs: now.sysMs - was.sysMs, switches: now.switches - was.switches };
+        });
+        parts.push(
+          `${group} µs/request ${delta.map((d) => perRequest(d.cpuMs)).join("+")} (system ${delta.map((d) => perRequest(d.sysMs)).join("+")}; ` +
+            `context switches/request ${delta.map((d) => (d.switches / requests).toFixed(1)).join("+")})`,
+        );
+      }
+      const busy = machineAfter.busyMs - machineBefore.busyMs;
+      const idle = machineAfter.idleMs - machineBefore.idleMs;
+      parts.push(`machine ${perRequest(busy)} µs busy/request, ${Math.round((100 * idle) / (idle + busy))}% idle`);
+      console.log(parts.join(" | "));
     }
-    const m1 = machine();
-    line.push(`machine ${(((m1.busy - m0.busy) / total) * 1000).toFixed(0)} µs busy, idle ${Math.round((100 * (m1.idle - m0.idle)) / (m1.idle - m0.idle + m1.busy - m0.busy))}%`);
-    console.log(line.join(" | "));
+  } finally {
+    await destroySessions(state.db[0]!.url, cookies);
   }
 }
+
 void main();

@@ -33,12 +33,11 @@
 //   each. Each UPDATE keeps its own version check; if the transaction fails,
 //   every change in it is retried (and found applied, if it was: its op id or
 //   key is in the row).
-// - Batched reads: a read asked while another is on its way waits for the end
-//   of the event-loop turn, and the reads asked meanwhile share one
-//   `SELECT … WHERE session_id IN (…)`; so a node under load sends one
-//   statement per turn, not one per request, and a lone read goes at once.
-//   Each read is still answered by a statement sent after it was asked, so it
-//   sees every change acknowledged before it.
+// - Batched reads: the reads of one event-loop turn share one
+//   `SELECT … WHERE session_id IN (…)`, so a node under load sends one
+//   statement per turn, not one per request. Each read is still answered by a
+//   statement sent after it was asked, so it sees every change acknowledged
+//   before it.
 import { IdempotencyKeyReusedError, SessionDataTooLargeError, SessionStoreUnavailableError } from "./errors.ts";
 import { classifyError, errnoOf, type ErrorClass } from "./engine-errors.ts";
 import { newLineage, newOpId, SessionIds, sessionKey, sessionLabel } from "./ids.ts";
@@ -260,10 +259,8 @@ export class SessionStore<D> {
   private readonly connectionAttempts: number;
   private readonly emptyEnvelopeBytes: Buffer;
   private readonly readBatchSize: number;
-  /** Reads asked while others were on their way, by key, sent together at the end of the event-loop turn. */
+  /** Reads asked in this event-loop turn, by key, sent together from setImmediate. */
   private pendingReads = new Map<string, PendingRead>();
-  private readsInFlight = 0;
-  private readsScheduled = false;
   private readonly writeBatchSize: number;
   private pendingWrites: PendingWrite[] = [];
   private writing = false;
@@ -491,26 +488,15 @@ export class SessionStore<D> {
 
   // ---- internals ----
 
-  /**
-   * The row for `key` (undefined: none). With no read on its way the SELECT goes at once; otherwise the
-   * read waits for the end of this event-loop turn and goes with the others asked meanwhile.
-   */
+  /** The row for `key` (undefined: none), read with the other reads of this event-loop turn. */
   private readRow(key: Buffer): Promise<SessionRow | undefined> {
     if (this.readBatchSize === 1) return this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, [key])).then((rows) => rows[0]);
     return new Promise((resolve, reject) => {
+      if (this.pendingReads.size === 0) setImmediate(() => this.sendReads());
       const id = key.toString("latin1");
       const pending = this.pendingReads.get(id) ?? { key, waiters: [] };
       pending.waiters.push({ resolve, reject });
       this.pendingReads.set(id, pending);
-      if (this.readsInFlight === 0) {
-        this.sendReads();
-      } else if (!this.readsScheduled) {
-        this.readsScheduled = true;
-        setImmediate(() => {
-          this.readsScheduled = false;
-          this.sendReads();
-        });
-      }
     });
   }
 
@@ -559,7 +545,6 @@ export class SessionStore<D> {
   }
 
   private async readBatch(batch: PendingRead[]): Promise<void> {
-    this.readsInFlight++;
     try {
       const keys = batch.map((read) => read.key);
       let rows: SessionRow[];
@@ -575,8 +560,6 @@ export class SessionStore<D> {
       batch.forEach((read, i) => read.waiters.forEach((waiter) => waiter.resolve(rows[i])));
     } catch (error) {
       for (const read of batch) for (const waiter of read.waiters) waiter.reject(error);
-    } finally {
-      this.readsInFlight--;
     }
   }
 

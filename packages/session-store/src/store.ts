@@ -224,8 +224,15 @@ const SPILL_KEYS = 16;
 const COLUMNS = "s.user_id, s.date_created, s.last_updated, s.version, s.lineage, s.ended_at, s.end_reason, s.session_data";
 const SELECT_SESSION = `SELECT ${COLUMNS} FROM php_session s WHERE s.session_id = ?`;
 /** Batched reads: IN lists of 2, 4, 8, … keys (padded by repeating one), so a few prepared statements serve every batch. */
-const selectSessions = (size: number) =>
-  `SELECT s.session_id, ${COLUMNS} FROM php_session s WHERE s.session_id IN (${Array(size).fill("?").join(", ")})`;
+const SELECT_SESSIONS = new Map<number, string>();
+function selectSessions(size: number): string {
+  let sql = SELECT_SESSIONS.get(size);
+  if (sql === undefined) {
+    sql = `SELECT s.session_id, ${COLUMNS} FROM php_session s WHERE s.session_id IN (${Array(size).fill("?").join(", ")})`;
+    SELECT_SESSIONS.set(size, sql);
+  }
+  return sql;
+}
 // A keyed change reads its key's php_session_op entry with the row, in one statement: spilled keys are
 // stored as "#" + their row hash, keys recorded before keys lived in the row as themselves.
 const SELECT_SESSION_WITH_OP = `SELECT ${COLUMNS}, o.fingerprint AS op_fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key IN (?, ?) WHERE s.session_id = ?`;
@@ -490,7 +497,7 @@ export class SessionStore<D> {
 
   /** The row for `key` (undefined: none), read with the other reads of this event-loop turn. */
   private readRow(key: Buffer): Promise<SessionRow | undefined> {
-    if (this.readBatchSize === 1) return this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, [key])).then((rows) => rows[0]);
+    if (this.readBatchSize === 1) return this.readOne(key);
     return new Promise((resolve, reject) => {
       if (this.pendingReads.size === 0) setImmediate(() => this.sendReads());
       const id = key.toString("latin1");
@@ -500,42 +507,8 @@ export class SessionStore<D> {
     });
   }
 
-  /**
-   * A change's UPDATE outside a transaction: sent at once when none is in flight, else queued, and the
-   * queue goes as one transaction when the one in flight returns. Resolves with the UPDATE's affected rows.
-   */
-  private writeRow(values: unknown[]): Promise<number> {
-    if (this.writeBatchSize === 1) return this.sql.query<WriteResult>(UPDATE_SESSION, values).then((result) => result.affectedRows);
-    return new Promise((resolve, reject) => {
-      this.pendingWrites.push({ values, resolve, reject });
-      if (!this.writing) void this.sendWrites();
-    });
-  }
-
-  private async sendWrites(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.pendingWrites.length > 0) {
-        const batch = this.pendingWrites.splice(0, this.writeBatchSize);
-        try {
-          const affected =
-            batch.length === 1
-              ? [(await this.sql.query<WriteResult>(UPDATE_SESSION, batch[0]!.values)).affectedRows]
-              : await this.sql.transaction(async (tx) => {
-                  // Pipelined on the transaction's connection; every statement settles before the commit or rollback.
-                  const settled = await Promise.allSettled(batch.map((write) => tx.query<WriteResult>(UPDATE_SESSION, write.values)));
-                  const failed = settled.find((result) => result.status === "rejected");
-                  if (failed) throw failed.reason;
-                  return settled.map((result) => (result as PromiseFulfilledResult<WriteResult>).value.affectedRows);
-                });
-          batch.forEach((write, i) => write.resolve(affected[i]!));
-        } catch (error) {
-          for (const write of batch) write.reject(error);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+  private readOne(key: Buffer): Promise<SessionRow | undefined> {
+    return this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, [key])).then((rows) => rows[0]);
   }
 
   private sendReads(): void {
@@ -546,20 +519,62 @@ export class SessionStore<D> {
 
   private async readBatch(batch: PendingRead[]): Promise<void> {
     try {
-      const keys = batch.map((read) => read.key);
-      let rows: SessionRow[];
-      if (keys.length === 1) {
-        rows = await this.retry(() => this.sql.query<SessionRow[]>(SELECT_SESSION, keys));
+      let rows: (SessionRow | undefined)[];
+      if (batch.length === 1) {
+        rows = [await this.readOne(batch[0]!.key)];
       } else {
+        const keys = batch.map((read) => read.key);
         const size = 2 ** Math.ceil(Math.log2(keys.length));
         while (keys.length < size) keys.push(keys[0]!);
         const found = await this.retry(() => this.sql.query<SessionRow[]>(selectSessions(size), keys));
         const byKey = new Map(found.map((row) => [row.session_id!.toString("latin1"), row]));
-        rows = batch.map((read) => byKey.get(read.key.toString("latin1"))!);
+        rows = batch.map((read) => byKey.get(read.key.toString("latin1")));
       }
       batch.forEach((read, i) => read.waiters.forEach((waiter) => waiter.resolve(rows[i])));
     } catch (error) {
       for (const read of batch) for (const waiter of read.waiters) waiter.reject(error);
+    }
+  }
+
+  /**
+   * A change's UPDATE outside a transaction: sent at once when none is in flight, else queued, and the
+   * queue goes as one transaction when the one in flight returns. Resolves with the UPDATE's affected rows.
+   */
+  private writeRow(values: unknown[]): Promise<number> {
+    if (this.writeBatchSize === 1) return this.updateOne(this.sql, values);
+    return new Promise((resolve, reject) => {
+      this.pendingWrites.push({ values, resolve, reject });
+      if (!this.writing) void this.sendWrites();
+    });
+  }
+
+  private async updateOne(q: SqlTransaction, values: unknown[]): Promise<number> {
+    return (await q.query<WriteResult>(UPDATE_SESSION, values)).affectedRows;
+  }
+
+  private async sendWrites(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.pendingWrites.length > 0) {
+        const batch = this.pendingWrites.splice(0, this.writeBatchSize);
+        try {
+          const affected =
+            batch.length === 1
+              ? [await this.updateOne(this.sql, batch[0]!.values)]
+              : await this.sql.transaction(async (tx) => {
+                  // Pipelined on the transaction's connection; every statement settles before the commit or rollback.
+                  const settled = await Promise.allSettled(batch.map((write) => this.updateOne(tx, write.values)));
+                  const failed = settled.find((result) => result.status === "rejected");
+                  if (failed) throw failed.reason;
+                  return settled.map((result) => (result as PromiseFulfilledResult<number>).value);
+                });
+          batch.forEach((write, i) => write.resolve(affected[i]!));
+        } catch (error) {
+          for (const write of batch) write.reject(error);
+        }
+      }
+    } finally {
+      this.writing = false;
     }
   }
 
@@ -647,7 +662,7 @@ export class SessionStore<D> {
     const values = [
       this.envelopeBytes(envelope), new Date(now), this.expiresAt(live.date_created.getTime(), now), this.nodeName, key, live.version,
     ];
-    const affectedRows = inTransaction ? (await q.query<WriteResult>(UPDATE_SESSION, values)).affectedRows : await this.writeRow(values);
+    const affectedRows = inTransaction ? await this.updateOne(q, values) : await this.writeRow(values);
     if (affectedRows !== 1) throw new VersionConflictError();
     if (spill.length > 0) await this.spillKeys(q, live.lineage, spill, now);
     return {

@@ -11,12 +11,13 @@
 // (A B B A …, so drift hits both alike). --cpu-prof writes a V8 CPU profile
 // of each server (node --cpu-prof) into DIR. --floor adds the floor server.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, openSync, readFileSync } from "node:fs";
+import { mkdirSync, openSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { readClusterState } from "../cluster/index";
 import { webNodeEnv } from "../cluster/web";
 import { createCartSessions, createFloorSessions, deleteFloorRows, destroySessions, productIds } from "./http";
+import { sampleProcess } from "./lib/proc";
 import { progress, sleep } from "./lib/progress";
 import { cookieFile, ensureWrk, runWrk, type WrkRun } from "./wrk";
 
@@ -32,12 +33,6 @@ export const REQUESTS = {
   home: { label: "GET /", path: "/", mode: "get" as const },
   "cart-page": { label: "GET /cart", path: "/cart", mode: "get" as const },
 };
-
-/** CPU time (user + system) a process has used, in ms: less noisy than throughput on a shared machine. */
-export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-}
 
 async function waitUp(url: string, child: ChildProcess, name: string) {
   for (let i = 0; i < 240; i++) {
@@ -102,12 +97,12 @@ async function main() {
       for (let round = 0; round < rounds; round++) {
         const order = round % 2 === 0 ? servers : [...servers].reverse();
         for (const s of order) {
-          const cpuBefore = cpuMs(s.child.pid!);
+          const cpuBefore = sampleProcess(s.child.pid!).cpuMs;
           const run = await runWrk({
             baseUrl: s.url, path: request.path, mode: request.mode, cookiesFile: s.name === "floor" ? files.floor : files.shop,
             productIds: products, threads: 1, connections: 16, durationS,
           });
-          const cpuPerRequestMs = (cpuMs(s.child.pid!) - cpuBefore) / run.requests;
+          const cpuPerRequestMs = (sampleProcess(s.child.pid!).cpuMs - cpuBefore) / run.requests;
           cpu.set(`${key}/${s.name}`, [...(cpu.get(`${key}/${s.name}`) ?? []), cpuPerRequestMs]);
           progress(`${request.label} ${s.name}: ${run.reqPerSec} req/s, ${cpuPerRequestMs.toFixed(2)} CPU ms/request, p50 ${run.latencyMs.p50} ms, p99 ${run.latencyMs.p99} ms, non-2xx ${run.non2xx}`);
           results.set(`${key}/${s.name}`, [...(results.get(`${key}/${s.name}`) ?? []), run]);

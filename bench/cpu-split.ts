@@ -12,38 +12,10 @@
 // 1 thread per target; 200 fresh sessions with one cart line each, removed at
 // the end. Needs a running cluster.
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
 import { readClusterState } from "../cluster/index";
 import { createCartSessions, destroySessions, productIds } from "./http";
+import { sampleMachine, sampleProcess } from "./lib/proc";
 import { cookieFile, ensureWrk, runWrk } from "./wrk";
-
-interface Sample {
-  cpuMs: number;
-  sysMs: number;
-  switches: number;
-}
-
-/** CPU (user + system, and system alone, in ms) and context switches of every thread of a process so far. */
-function sample(pid: number): Sample {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    let switches = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, "utf8");
-      for (const match of status.matchAll(/ctxt_switches:\s+(\d+)/g)) switches += Number(match[1]);
-    }
-    return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, sysMs: Number(fields[12]) * 10, switches };
-  } catch {
-    return { cpuMs: 0, sysMs: 0, switches: 0 };
-  }
-}
-
-/** Busy and idle CPU time of the whole machine so far, in ms. */
-function machine(): { busyMs: number; idleMs: number } {
-  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = fields[3]! + fields[4]!;
-  return { busyMs: (fields.reduce((a, b) => a + b, 0) - idle) * 10, idleMs: idle * 10 };
-}
 
 function children(pid: number): number[] {
   try {
@@ -85,8 +57,8 @@ async function main() {
   };
   try {
     for (const name of cases) {
-      const before = Object.fromEntries(Object.entries(groups).map(([group, pids]) => [group, pids.map(sample)]));
-      const machineBefore = machine();
+      const before = Object.fromEntries(Object.entries(groups).map(([group, pids]) => [group, pids.map(sampleProcess)]));
+      const machineBefore = sampleMachine();
       const runs = await Promise.all(
         targetsOf[name]!.map((target) =>
           runWrk({
@@ -101,7 +73,7 @@ async function main() {
           }),
         ),
       );
-      const machineAfter = machine();
+      const machineAfter = sampleMachine();
       const requests = runs.reduce((sum, run) => sum + run.requests, 0);
       const perRequest = (ms: number) => ((ms / requests) * 1000).toFixed(0);
       const parts = [
@@ -109,7 +81,7 @@ async function main() {
       ];
       for (const [group, pids] of Object.entries(groups)) {
         const delta = pids.map((pid, i) => {
-          const now = sample(pid);
+          const now = sampleProcess(pid);
           const was = before[group]![i]!;
           return { cpuMs: now.cpuMs - was.cpuMs, sysMs: now.sysMs - was.sysMs, switches: now.switches - was.switches };
         });

@@ -215,13 +215,13 @@ export function buildReport(results: BenchResults): Report {
     if (sweep.ok) {
       const w = sweep.value;
       lines.push(
-        `\`GET /api/cart\` through nginx, wrk ${w.threads} threads, ${w.sessions} sessions. Each step: the arrival (${w.arrivalS ?? 0} s from the moment every connection opens at once, in the last columns), then ${w.durationS} s measured while the same shoppers keep shopping. Goal at ${n(w.goal.connections)} connections: 0 socket errors, 0 non-2xx, p99 < 1 s: **${w.goal.met ? "met" : `not met (${w.goal.reason})`}**.`,
+        `\`GET /api/cart\` through nginx, wrk ${w.threads} threads, ${w.sessions} sessions. Each step: the arrival (${w.arrivalS} s from the moment every connection opens at once, in the last columns), then ${w.durationS} s measured while the same shoppers keep shopping. Goal at ${n(w.goal.connections)} connections: 0 socket errors, 0 non-2xx, p99 < 1 s: **${w.goal.met ? "met" : `not met (${w.goal.reason})`}**.`,
         "",
         "| connections | req/s | p50 | p99 | max | non-2xx | socket errors | nginx warnings | arrival: req/s · p99 · socket errors · non-2xx |",
         "|---|---|---|---|---|---|---|---|---|",
         ...w.steps.map(
           (s) =>
-            `| ${n(s.connections)} | ${n(Math.round(s.reqPerSec))} | ${ms(s.latencyMs.p50)} | ${ms(s.latencyMs.p99)} | ${ms(s.latencyMs.max)} | ${s.non2xx} | ${s.socketErrors} | ${Object.entries(s.nginxMessages).map(([m, c]) => `${m} (${c})`).join("; ") || "none"} | ${s.arrival ? `${n(Math.round(s.arrival.reqPerSec))} · ${ms(s.arrival.latencyMs.p99)} · ${s.arrival.socketErrors} · ${s.arrival.non2xx}` : "—"} |`,
+            `| ${n(s.connections)} | ${n(Math.round(s.reqPerSec))} | ${ms(s.latencyMs.p50)} | ${ms(s.latencyMs.p99)} | ${ms(s.latencyMs.max)} | ${s.non2xx} | ${s.socketErrors} | ${Object.entries(s.nginxMessages).map(([m, c]) => `${m} (${c})`).join("; ") || "none"} | ${n(Math.round(s.arrival.reqPerSec))} · ${ms(s.arrival.latencyMs.p99)} · ${s.arrival.socketErrors} · ${s.arrival.non2xx} |`,
         ),
         "",
         img("sweep-throughput", "throughput against connections"),

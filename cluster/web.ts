@@ -37,6 +37,8 @@ export function webNodeEnv(state: ClusterState, node: WebNodeState): Record<stri
     PORT: String(node.port),
     DATABASE_URL: own.url,
     DATABASE_FALLBACK_URLS: others.map((db) => db.url).join(","),
+    // A cart change's first read may skip Galera's causality wait (lib/session, skipRedundantCausalWaits).
+    DATABASE_GALERA: state.galera ? "1" : "0",
     ...state.webEnv,
   };
 }

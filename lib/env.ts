@@ -29,6 +29,12 @@ export const envSchema = z.object({
     .transform((value) => value.split(",").map((url) => url.trim()).filter(Boolean))
     .pipe(z.array(databaseUrl)),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * The database is MariaDB Galera with wsrep_sync_wait on (cluster/ sets it; the NDB stack does
+   * not): a session change's first read skips the causality wait, since its version-checked UPDATE
+   * catches a stale read (@shopcluster/session-store's skipRedundantCausalWaits).
+   */
+  DATABASE_GALERA: flag("0"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Public URL of the shop (the load balancer). next-auth reads it too. */
   NEXTAUTH_URL: z.url().optional(),

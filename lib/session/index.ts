@@ -55,6 +55,7 @@ export function sessionStore(): SessionStore<SessionData> {
       idleTimeoutMs: e.SESSION_IDLE_TIMEOUT_SECONDS * 1000,
       absoluteTimeoutMs: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000,
       touchIntervalMs: e.SESSION_TOUCH_INTERVAL_SECONDS * 1000,
+      skipRedundantCausalWaits: e.DATABASE_GALERA,
       opRetentionMs: e.SESSION_OP_RETENTION_SECONDS * 1000,
       nodeName: e.NODE_NAME,
       log: log().child({ module: "session" }),

@@ -3,7 +3,7 @@
 // table, and each retry lands on the next live endpoint because a failed
 // connection marks its endpoint down here.
 import "server-only";
-import { SessionStoreUnavailableError, type SqlExecutor } from "@shopcluster/session-store";
+import { SessionStoreUnavailableError, type SqlExecutor, type TransactionOptions } from "@shopcluster/session-store";
 import { DatabaseUnavailableError, type Database } from "@/lib/db/database";
 
 /**
@@ -21,9 +21,9 @@ export function databaseExecutor(db: Database): SqlExecutor {
       assertSomeEndpoint(db);
       return db.withConnection((conn, endpoint) => db.exec<T>(conn, endpoint, sql, values as unknown[]));
     },
-    transaction: <T>(work: (tx: { query<R>(sql: string, values?: readonly unknown[]): Promise<R> }) => Promise<T>) =>
+    transaction: <T>(work: (tx: { query<R>(sql: string, values?: readonly unknown[]): Promise<R> }) => Promise<T>, options?: TransactionOptions) =>
       Promise.resolve().then(() => assertSomeEndpoint(db)).then(() => db.withConnection(async (conn, endpoint) => {
-        await conn.beginTransaction();
+        await (options?.begin ? conn.query(options.begin) : conn.beginTransaction());
         try {
           const result = await work({ query: <R>(sql: string, values?: readonly unknown[]) => db.exec<R>(conn, endpoint, sql, values as unknown[]) });
           await conn.commit();

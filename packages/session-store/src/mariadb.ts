@@ -4,7 +4,7 @@
 // returned to the pool.
 import type { Pool, PoolConnection } from "mariadb";
 import { classifyError } from "./engine-errors.ts";
-import type { SqlExecutor, SqlTransaction } from "./sql.ts";
+import type { SqlExecutor, SqlTransaction, TransactionOptions } from "./sql.ts";
 
 export function mariadbExecutor(pool: Pick<Pool, "getConnection">): SqlExecutor {
   async function withConnection<T>(work: (conn: PoolConnection) => Promise<T>): Promise<T> {
@@ -22,9 +22,9 @@ export function mariadbExecutor(pool: Pick<Pool, "getConnection">): SqlExecutor 
   }
   return {
     query: <T>(sql: string, values?: readonly unknown[]) => withConnection((conn) => conn.execute(sql, values as unknown[]) as Promise<T>),
-    transaction: <T>(work: (tx: SqlTransaction) => Promise<T>) =>
+    transaction: <T>(work: (tx: SqlTransaction) => Promise<T>, options?: TransactionOptions) =>
       withConnection(async (conn) => {
-        await conn.beginTransaction();
+        await (options?.begin ? conn.query(options.begin) : conn.beginTransaction());
         try {
           const result = await work({ query: <R>(sql: string, values?: readonly unknown[]) => conn.execute(sql, values as unknown[]) as Promise<R> });
           await conn.commit();

@@ -7,14 +7,21 @@
 //   SELECT, or to `{ affectedRows }` for a write.
 // - `transaction` runs `work` between BEGIN and COMMIT on one connection and
 //   rolls back if `work` or the COMMIT throws. It does not retry: the store
-//   decides what is safe to run again, from the engine's error table.
+//   decides what is safe to run again, from the engine's error table. With
+//   `options.begin` it opens the transaction with that statement instead of
+//   START TRANSACTION (the store passes one only with skipRedundantCausalWaits).
 // - Errors are the driver's own, carrying the server's error number as `errno`
 //   (and, for lost connections, the driver's code); a connection that failed
 //   must not be handed out again.
 // - Placeholders are `?`; values are Buffers, strings, numbers, Dates or null.
 export interface SqlExecutor {
   query<T = unknown>(sql: string, values?: readonly unknown[]): Promise<T>;
-  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+export interface TransactionOptions {
+  /** The statement that opens the transaction, e.g. "SET STATEMENT wsrep_sync_wait=0 FOR START TRANSACTION". */
+  begin?: string;
 }
 
 export interface SqlTransaction {

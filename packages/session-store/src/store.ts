@@ -33,6 +33,13 @@
 //   each. Each UPDATE keeps its own version check; if the transaction fails,
 //   every change in it is retried (and found applied, if it was: its op id or
 //   key is in the row).
+// - No redundant causality waits (MariaDB Galera, `skipRedundantCausalWaits`):
+//   a change's first read skips the wait. It may miss a commit made on another
+//   node a moment ago; the version-checked UPDATE (and Galera's certification
+//   of it) then fails, and the retry reads causally. Only an attempt that ends
+//   in that UPDATE trusts the relaxed read: any other outcome (no row, ended,
+//   rotated, unchanged, duplicate) is read again causally before it is given.
+//   A write batch's BEGIN skips it too: the batch holds only those UPDATEs.
 // - Batched reads: the reads of one event-loop turn share one
 //   `SELECT … WHERE session_id IN (…)`, so a node under load sends one
 //   statement per turn, not one per request. Each read is still answered by a
@@ -79,6 +86,14 @@ export interface SessionStoreOptions<D> {
    * Default 16; 1 sends every UPDATE on its own.
    */
   writeBatchSize?: number;
+  /**
+   * MariaDB Galera with `wsrep_sync_wait` on: skip the causality wait (a cluster
+   * round trip) where a version check makes it redundant, with `SET STATEMENT
+   * wsrep_sync_wait=0 FOR …`: a change's first read (its version-checked UPDATE
+   * catches a stale read; every other outcome is read again with the wait) and
+   * the BEGIN of a write batch. Default false (MariaDB syntax only).
+   */
+  skipRedundantCausalWaits?: boolean;
   /** Clock difference tolerated between nodes. Default 5 min. */
   clockSkewMs?: number;
   /** Upper bound of the serialized envelope, in bytes; the column is VARBINARY(16384). */
@@ -215,6 +230,9 @@ class VersionConflictError extends Error {}
 /** This change must consult or fill php_session_op: run it again inside a transaction. */
 class NeedsTransaction extends Error {}
 
+/** A relaxed read led somewhere other than a version-checked UPDATE: read again, causally. */
+class ReadAgain extends Error {}
+
 /** Ops of a change without a key, kept in the row so the store's own retries apply once. */
 const MAX_RING_OPS = 16;
 const MAX_OP_KEY_LENGTH = 100;
@@ -236,6 +254,9 @@ function selectSessions(size: number): string {
 // A keyed change reads its key's php_session_op entry with the row, in one statement: spilled keys are
 // stored as "#" + their row hash, keys recorded before keys lived in the row as themselves.
 const SELECT_SESSION_WITH_OP = `SELECT ${COLUMNS}, o.fingerprint AS op_fingerprint FROM php_session s LEFT JOIN php_session_op o ON o.lineage = s.lineage AND o.op_key IN (?, ?) WHERE s.session_id = ?`;
+/** MariaDB: this one statement without Galera's causality wait (see skipRedundantCausalWaits). */
+const RELAXED = "SET STATEMENT wsrep_sync_wait=0 FOR ";
+const RELAXED_BEGIN = { begin: `${RELAXED}START TRANSACTION` };
 const INSERT_SESSION =
   "INSERT INTO php_session (session_id, user_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)";
 const UPDATE_SESSION =
@@ -269,6 +290,7 @@ export class SessionStore<D> {
   /** Reads asked in this event-loop turn, by key, sent together from setImmediate. */
   private pendingReads = new Map<string, PendingRead>();
   private readonly writeBatchSize: number;
+  private readonly skipRedundantCausalWaits: boolean;
   private pendingWrites: PendingWrite[] = [];
   private writing = false;
 
@@ -298,6 +320,7 @@ export class SessionStore<D> {
     this.emptyEnvelopeBytes = Buffer.from(JSON.stringify({ data: null, ops: [] }));
     this.readBatchSize = Math.max(1, Math.floor(options.readBatchSize ?? 64));
     this.writeBatchSize = Math.max(1, Math.floor(options.writeBatchSize ?? 16));
+    this.skipRedundantCausalWaits = options.skipRedundantCausalWaits === true;
   }
 
   /** The application's empty data (what a session without a row holds). */
@@ -567,7 +590,7 @@ export class SessionStore<D> {
                   const failed = settled.find((result) => result.status === "rejected");
                   if (failed) throw failed.reason;
                   return settled.map((result) => (result as PromiseFulfilledResult<number>).value);
-                });
+                }, this.skipRedundantCausalWaits ? RELAXED_BEGIN : undefined);
           batch.forEach((write, i) => write.resolve(affected[i]!));
         } catch (error) {
           for (const write of batch) write.reject(error);
@@ -585,16 +608,18 @@ export class SessionStore<D> {
    * and runs again in one.
    */
   private runChange<R>(key: Buffer, issuedAt: number, mutate: Mutate<D, R>, options: ChangeOptions, ringOp: string) {
-    const inTransaction = (tx: SqlTransaction) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp, true);
-    return this.retry(async () => {
-      if (options.transaction === true) return this.sql.transaction(inTransaction);
+    const inTransaction = (tx: SqlTransaction) => this.attemptChange(tx, key, issuedAt, mutate, options, ringOp, true, false);
+    const outside = async (relaxed: boolean): Promise<ChangeResult<D, R> | { ended: EndReason }> => {
       try {
-        return await this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp, false);
+        return await this.attemptChange(this.sql, key, issuedAt, mutate, options, ringOp, false, relaxed);
       } catch (error) {
         if (error instanceof NeedsTransaction) return this.sql.transaction(inTransaction);
+        if (error instanceof ReadAgain) return outside(false);
         throw error;
       }
-    });
+    };
+    // Only a first attempt reads relaxed: one that follows a conflict reads causally.
+    return this.retry((attempt) => (options.transaction === true ? this.sql.transaction(inTransaction) : outside(attempt === 1 && this.skipRedundantCausalWaits)));
   }
 
   private async attemptChange<R>(
@@ -605,14 +630,18 @@ export class SessionStore<D> {
     options: ChangeOptions,
     ringOp: string,
     inTransaction: boolean,
+    relaxed: boolean,
   ): Promise<ChangeResult<D, R> | { ended: EndReason }> {
     const mine = options.opKey ? this.rowKey(options, this.now()) : null;
+    const prefix = relaxed ? RELAXED : "";
     const row = (
       mine
-        ? await q.query<SessionRow[]>(SELECT_SESSION_WITH_OP, [`#${mine[0]}`, options.opKey, key])
-        : await q.query<SessionRow[]>(SELECT_SESSION, [key])
+        ? await q.query<SessionRow[]>(prefix + SELECT_SESSION_WITH_OP, [`#${mine[0]}`, options.opKey, key])
+        : await q.query<SessionRow[]>(prefix + SELECT_SESSION, [key])
     )[0];
     const state = this.classify(row, issuedAt);
+    // A relaxed read is trusted only for a live row that ends in the version-checked UPDATE.
+    if (relaxed && state.kind !== "live") throw new ReadAgain();
     if (state.kind === "rotated") return { status: "rotated" };
     if (state.kind === "ended") {
       if (state.reason === "expired" && row) await this.deleteExpired(key, row);
@@ -643,6 +672,7 @@ export class SessionStore<D> {
       // Keys only ever move from the row to php_session_op, in one transaction, so one snapshot of both finds any key.
       const applied = keys.find((entry) => entry[0] === mine[0])?.[1] ?? spilledFingerprint(live.op_fingerprint);
       if (applied !== null) {
+        if (relaxed) throw new ReadAgain();
         if (applied !== mine[1]) throw new IdempotencyKeyReusedError();
         return { status: "duplicate", session };
       }
@@ -652,10 +682,14 @@ export class SessionStore<D> {
         spill = keys.splice(0, this.maxRowKeys === 0 ? keys.length : Math.min(SPILL_KEYS, keys.length));
       }
     } else if (parsed.ops.includes(ringOp)) {
+      if (relaxed) throw new ReadAgain();
       return { status: "duplicate", session };
     }
     const { data, result } = await mutate(parsed.data, session, q);
-    if (data === UNCHANGED && parsed.ok) return { status: "unchanged", session, result };
+    if (data === UNCHANGED && parsed.ok) {
+      if (relaxed) throw new ReadAgain();
+      return { status: "unchanged", session, result };
+    }
     const next = data === UNCHANGED ? parsed.data : data;
     const ops = options.opKey ? parsed.ops : [...parsed.ops, ringOp].slice(-MAX_RING_OPS);
     const envelope: Envelope<D> = { data: next, ops, keys };
@@ -826,10 +860,10 @@ export class SessionStore<D> {
     return bytes;
   }
 
-  private async retry<T>(attempt: () => Promise<T>): Promise<T> {
+  private async retry<T>(attempt: (n: number) => Promise<T>): Promise<T> {
     for (let n = 1; ; n++) {
       try {
-        return await attempt();
+        return await attempt(n);
       } catch (error) {
         const errorClass = error instanceof VersionConflictError ? "conflict" : classifyError(error);
         if (errorClass === "permanent") throw error;

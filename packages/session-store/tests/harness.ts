@@ -66,14 +66,29 @@ export interface Recorded extends SqlExecutor {
   statements: string[];
   /** How many transactions were opened. */
   transactions: number;
+  /** The statement each transaction was opened with ("START TRANSACTION" unless the store chose one). */
+  begins: string[];
   failNext(match: RegExp, error: unknown, when?: "before" | "after"): void;
+  /**
+   * Answer the store's relaxed reads (sent without the causality wait) of this key with the rows
+   * it has now, until `thaw`: a node that has not yet applied the commits that follow.
+   */
+  freeze(key: Buffer): Promise<void>;
+  thaw(): void;
 }
+
+const RELAXED_PREFIX = "SET STATEMENT wsrep_sync_wait=0 FOR ";
+const SESSION_COLUMNS = "SELECT s.user_id, s.date_created, s.last_updated, s.version, s.lineage, s.ended_at, s.end_reason, s.session_data";
 
 export function recorded(inner: SqlExecutor): Recorded {
   const statements: string[] = [];
   let fault: { match: RegExp; error: unknown; when: "before" | "after" } | null = null;
-  const wrap = async <T>(sql: string, run: () => Promise<T>): Promise<T> => {
+  let frozen: { key: Buffer; rows: unknown[] } | null = null;
+  const wrap = async <T>(sql: string, run: () => Promise<T>, values?: readonly unknown[]): Promise<T> => {
     statements.push(sql);
+    if (frozen && sql.startsWith(RELAXED_PREFIX) && values?.some((v) => Buffer.isBuffer(v) && v.equals(frozen!.key))) {
+      return frozen.rows.map((row) => ({ ...(row as object) })) as T;
+    }
     const f = fault && fault.match.test(sql) ? fault : null;
     if (f) fault = null;
     if (f?.when === "before") throw f.error;
@@ -84,13 +99,22 @@ export function recorded(inner: SqlExecutor): Recorded {
   const recorder: Recorded = {
     statements,
     transactions: 0,
+    begins: [],
     failNext(match, error, when = "before") {
       fault = { match, error, when };
     },
-    query: (sql, values) => wrap(sql, () => inner.query(sql, values)),
-    transaction: (work) => {
+    async freeze(key) {
+      const rows = await inner.query<unknown[]>(`${SESSION_COLUMNS}, NULL AS op_fingerprint FROM php_session s WHERE s.session_id = ?`, [key]);
+      frozen = { key, rows };
+    },
+    thaw() {
+      frozen = null;
+    },
+    query: (sql, values) => wrap(sql, () => inner.query(sql, values), values),
+    transaction: (work, options) => {
       recorder.transactions++;
-      return inner.transaction((tx) => work({ query: (sql, values) => wrap(sql, () => tx.query(sql, values)) }));
+      recorder.begins.push(options?.begin ?? "START TRANSACTION");
+      return inner.transaction((tx) => work({ query: (sql, values) => wrap(sql, () => tx.query(sql, values), values) }), options);
     },
   };
   return recorder;

@@ -6,9 +6,9 @@ import { collectGarbage, acquireLease } from "../src/gc.ts";
 import { SessionStoreUnavailableError, IdempotencyKeyReusedError } from "../src/errors.ts";
 import { mariadbExecutor } from "../src/mariadb.ts";
 import { SessionIds, sessionKey } from "../src/ids.ts";
-import { SessionStore, UNCHANGED } from "../src/store.ts";
+import { SessionStore, UNCHANGED, type Mutation } from "../src/store.ts";
 import * as mariadb from "mariadb";
-import { ABSOLUTE, addOne, cartSchema, cleanUp, Clock, harness, IDLE, raw, SECRET, testUrls, writes } from "./harness.ts";
+import { ABSOLUTE, addOne, cartSchema, cleanUp, Clock, harness, IDLE, raw, SECRET, testUrls, writes, type Cart } from "./harness.ts";
 
 afterAll(cleanUp);
 
@@ -390,6 +390,94 @@ describe("batched reads", () => {
       const quantity = (r: (typeof results)[number]) => (r.status === "active" ? r.session.data.lines[0]!.quantity : 0);
       expect(quantity(results[round]!)).toBe(2);
     }
+  });
+});
+
+describe("skipRedundantCausalWaits (MariaDB Galera)", () => {
+  const RELAXED = "SET STATEMENT wsrep_sync_wait=0 FOR ";
+  const causalReads = async () => Number((await raw<{ Value: string }[]>("SHOW GLOBAL STATUS LIKE 'wsrep_causal_reads'"))[0]?.Value ?? NaN);
+  const galera = async () => Number.isFinite(await causalReads()) && (await raw<{ wsrep: number }[]>("SELECT @@wsrep_on AS wsrep"))[0]!.wsrep === 1;
+
+  it("the statement form the store sends skips the causality wait on this server; the plain one waits", async (context) => {
+    if (!(await galera())) return context.skip();
+    const key = sessionKey("no such session");
+    const count = async (sql: string) => {
+      const before = await causalReads();
+      for (let i = 0; i < 100; i++) await raw(sql, [key]);
+      return (await causalReads()) - before;
+    };
+    const select = "SELECT version FROM php_session WHERE session_id = ?";
+    // Other tests on this node may add a few causal reads of their own.
+    expect(await count(select)).toBeGreaterThanOrEqual(100);
+    expect(await count(RELAXED + select)).toBeLessThan(50);
+  });
+
+  it("a change's first read and a write batch's BEGIN go without the wait; loads keep it", async () => {
+    const { store, sql } = await harness({ skipRedundantCausalWaits: true });
+    const ids = Array.from({ length: 6 }, () => store.issueId());
+    for (const id of ids) await store.change(id, addOne(1));
+    const before = { statements: sql.statements.length, begins: sql.begins.length };
+    await Promise.all(ids.map((id, i) => store.change(id, addOne(1), { opKey: `add:r${i}`, fingerprint: "r" })));
+    await Promise.all(ids.map((id) => store.load(id)));
+    const sent = sql.statements.slice(before.statements);
+    const reads = sent.filter((s) => s.includes("FROM php_session s"));
+    // Each change's read goes relaxed; the six loads share one batched read that waits.
+    expect(reads.filter((s) => s.startsWith(RELAXED) && s.includes("LEFT JOIN php_session_op"))).toHaveLength(6);
+    expect(reads.filter((s) => !s.startsWith(RELAXED))).toEqual([expect.stringContaining("WHERE s.session_id IN (")]);
+    expect(sql.begins.length - before.begins, "the UPDATEs were batched").toBeGreaterThan(0);
+    expect(sql.begins.slice(before.begins).every((b) => b === `${RELAXED}START TRANSACTION`)).toBe(true);
+    for (const id of ids) expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 2 }]);
+    const off = await harness();
+    await off.store.change(ids[0], addOne(1));
+    expect(off.sql.statements.some((s) => s.startsWith(RELAXED))).toBe(false);
+  });
+
+  it("a stale first read loses nothing: the version check fails and the retry reads causally", async () => {
+    const writer = await harness({ node: 1 });
+    const { store, sql } = await harness({ skipRedundantCausalWaits: true });
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    await sql.freeze(sessionKey(id));
+    await writer.store.change(id, addOne(2));
+    const before = sql.statements.length;
+    const result = await store.change(id, addOne(3), { opKey: "add:stale", fingerprint: "s" });
+    sql.thaw();
+    const reads = sql.statements.slice(before).filter((s) => s.includes("FROM php_session s"));
+    expect(reads.map((s) => s.startsWith(RELAXED)), "a relaxed read, then a causal one").toEqual([true, false]);
+    expect(result.status).toBe("changed");
+    expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 1 }, { productId: 2, quantity: 1 }, { productId: 3, quantity: 1 }]);
+  });
+
+  it("a stale read that leaves nothing to write (or no row, or a duplicate) is read again before it is answered", async () => {
+    const writer = await harness({ node: 1 });
+    const { store, sql } = await harness({ skipRedundantCausalWaits: true });
+    const removeLine = (productId: number) => (cart: Cart): Mutation<Cart, null> => {
+      const lines = cart.lines.filter((line) => line.productId !== productId);
+      return { data: lines.length === cart.lines.length ? UNCHANGED : { lines }, result: null };
+    };
+    // Unchanged: the stale row lacks the line another node just added, so removing it looks like a no-op.
+    const id = store.issueId();
+    await store.change(id, addOne(1));
+    await sql.freeze(sessionKey(id));
+    await writer.store.change(id, addOne(2));
+    expect((await store.change(id, removeLine(2))).status).toBe("changed");
+    expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 1 }]);
+    sql.thaw();
+    // No row: the stale node has not seen the first change made elsewhere.
+    const fresh = store.issueId();
+    await sql.freeze(sessionKey(fresh));
+    await writer.store.change(fresh, addOne(4));
+    expect((await store.change(fresh, removeLine(4))).status).toBe("changed");
+    expect(await cartOf(store, fresh)).toEqual([]);
+    sql.thaw();
+    // Duplicate: the key is in the stale row, and the answer carries the cart as it is now.
+    await store.change(id, addOne(5), { opKey: "add:dup", fingerprint: "d" });
+    await sql.freeze(sessionKey(id));
+    await writer.store.change(id, addOne(6));
+    const again = await store.change(id, addOne(5), { opKey: "add:dup", fingerprint: "d" });
+    sql.thaw();
+    expect(again.status).toBe("duplicate");
+    expect(again.status === "duplicate" && again.session.data.lines.map((l) => l.productId)).toEqual([1, 5, 6]);
   });
 });
 

@@ -34,6 +34,8 @@ const pool = mariadb.createPool({
   user: decodeURIComponent(url.username),
   password: decodeURIComponent(url.password),
   database: url.pathname.slice(1),
+  // ?socket=: db-1's unix socket, as web-1 reaches it (cluster/galera.ts localDbUrl).
+  ...(url.searchParams.get("socket") ? { socketPath: url.searchParams.get("socket") } : {}),
   connectionLimit: Number(arg("--pool", "16")),
   acquireTimeout: 10_000,
   timezone: "Z",

@@ -286,7 +286,7 @@ export async function benchHttp(options: {
     durationS: options.durationS,
     warmupS: options.warmupS,
     sessions: options.sessions,
-    floor: "bench/floor-server.mjs: node:http + mariadb driver, one process, pool of 16, on db-1 (as web-1)",
+    floor: "bench/floor-server.mjs: node:http + mariadb driver, one process, pool of 16, on db-1 over its unix socket (as web-1)",
     php: PHP_REFERENCE,
     cases,
     ratios,

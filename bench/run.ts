@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 import { clusterStatus, clusterUp, type ClusterState, type Logger } from "../cluster/index";
 import { benchDeploy, deployChart, deployMarkdown, type DeployUnderLoadResult } from "./deploy";
 import { benchGrowth, countBenchRows, type GrowthResult } from "./growth";
+import { localDbUrl } from "../cluster/galera";
 import { paths } from "../cluster/layout";
 import { benchSweep, type SweepResult } from "./sweep";
 import { cookieFile, ensureWrk } from "./wrk";
@@ -176,7 +177,8 @@ async function main() {
     }
     phases.http = await phase("http", args.only, async () => {
       state = await ensureHealthy(state!);
-      const floor = await startFloor(state.lb.port + 90, dbUrl);
+      // Over db-1's unix socket when web-1 uses it too, so the floor and the shop pay the same for each statement.
+      const floor = await startFloor(state.lb.port + 90, state.db[0] && dbUrl === state.db[0].url ? localDbUrl(state.db[0]) : dbUrl);
       try {
         return await benchHttp({
           lbUrl: state.lbUrl,

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { join } from "node:path";
 import { userInfo } from "node:os";
 import { ClusterError, step, type Logger } from "./log";
-import { binaries, paths } from "./layout";
+import { binaries, paths, socketPathFits } from "./layout";
 import { assertPortFree, isOurProcess, runCommand, spawnDetached, stopProcess, tailLog, waitFor } from "./process";
 import { DB_NAME, DB_USER, hashOf, type ClusterState, type DbNodeState } from "./state";
 
@@ -32,6 +32,19 @@ const nodeFiles = (node: DbNodeState) => {
     grastate: join(dir, "data", "grastate.dat"),
   };
 };
+
+/**
+ * The node's URL for a client on this machine: over the server's unix socket
+ * (no TCP stack on either side of each statement), or the plain TCP URL when
+ * the socket's path is too long.
+ */
+export function localDbUrl(node: DbNodeState): string {
+  const socket = nodeFiles(node).socket;
+  if (!socketPathFits(socket)) return node.url;
+  const url = new URL(node.url);
+  url.searchParams.set("socket", socket);
+  return url.toString();
+}
 
 function galeraProvider(): string {
   const found = binaries.galeraCandidates.find((file) => existsSync(file));

@@ -19,6 +19,14 @@ export const paths = {
 };
 
 /**
+ * Whether a unix socket can live at `path`: Linux's sun_path holds 108 bytes,
+ * so a checkout in a deep directory falls back to TCP on loopback.
+ */
+export function socketPathFits(path: string): boolean {
+  return Buffer.byteLength(path) < 100;
+}
+
+/**
  * SHOPCLUSTER_PORT_OFFSET shifts every default port, so a second checkout
  * (a git worktree, say) can run its own cluster beside this one.
  */
@@ -46,4 +54,10 @@ export const binaries = {
 /** Marks every process the cluster starts, so a recycled pid is never mistaken for ours. */
 export function processMarker(name: string): string {
   return `${clusterDir}@${name}`;
+}
+
+/** The unix socket web node `name` listens on for nginx, beside its TCP port; null when the path would not fit. */
+export function webSocketPath(name: string): string | null {
+  const path = join(clusterDir, "sockets", `${name}.sock`);
+  return socketPathFits(path) ? path : null;
 }

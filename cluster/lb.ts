@@ -14,7 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { join } from "node:path";
 import { ClusterError, step, type Logger } from "./log";
-import { binaries, paths, repoRoot } from "./layout";
+import { binaries, paths, repoRoot, webSocketPath } from "./layout";
 import {
   assertPortFree,
   httpStatus,
@@ -27,7 +27,7 @@ import {
   tailLog,
   waitFor,
 } from "./process";
-import { hashOf, type ClusterState } from "./state";
+import { hashOf, type ClusterState, type WebNodeState } from "./state";
 
 const files = {
   mainConfig: join(paths.lbDir, "nginx.conf"),
@@ -55,11 +55,20 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
  */
 export const FAIL_TIMEOUT_S = 2;
 
+function upstreamAddress(node: WebNodeState): string {
+  const socket = webSocketPath(node.name);
+  return socket ? `unix:${socket}` : `127.0.0.1:${node.port}`;
+}
+
 function renderShopConfig(state: ClusterState): string {
   const template = readFileSync(paths.nginxTemplate, "utf8");
   return renderTemplate(template, {
     SHOP_LISTEN: `127.0.0.1:${state.lb.port}`,
-    SHOP_UPSTREAM_SERVERS: state.web.map((node) => `server 127.0.0.1:${node.port} max_fails=1 fail_timeout=${FAIL_TIMEOUT_S}s;`).join(" "),
+    // Each node's unix socket (cluster/web.ts): a request and its answer skip loopback's TCP stack,
+    // which cost the sender the receiver's share of it (issue 14).
+    SHOP_UPSTREAM_SERVERS: state.web
+      .map((node) => `server ${upstreamAddress(node)} max_fails=1 fail_timeout=${FAIL_TIMEOUT_S}s;`)
+      .join(" "),
     SHOP_ACCESS_LOG: files.accessLog,
     SHOP_OUTAGE_ROOT: join(repoRoot, "public"),
   });

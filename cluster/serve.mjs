@@ -13,16 +13,23 @@
 //   upstream connections itself after 4 s (keepalive_timeout, below Node's 5 s);
 // - exit once every connection is closed, or after SHOP_DRAIN_TIMEOUT_MS
 //   (default 10 s) even if a request is still hanging.
+// With SHOP_LISTEN_SOCKET it also listens on that unix socket (the local
+// cluster's nginx connects there: no TCP stack on loopback for each request and
+// answer). Its drain removes the socket's path first, so nginx's next connect
+// fails (ENOENT, which it retries elsewhere like a refused connect), then keeps
+// accepting what was already queued before it closes the listener.
 // It also gives the listening socket an accept queue of SHOP_LISTEN_BACKLOG
 // (default 4,096; Node's 511 overflowed when 1,500 shoppers connected at once),
 // and tells the fast lane (lib/api/fast-lane.ts, which answers before these
 // listeners) that the node is draining, through a registered global symbol.
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
 import http from "node:http";
 import net from "node:net";
 
 const drainTimeoutMs = Number(process.env.SHOP_DRAIN_TIMEOUT_MS ?? "10000") || 10_000;
 const listenBacklog = Number(process.env.SHOP_LISTEN_BACKLOG ?? "4096") || 4096;
+const listenSocket = process.env.SHOP_LISTEN_SOCKET || null;
 const DRAINING = Symbol.for("shopcluster.draining");
 const servers = new Set();
 /** Responses not yet sent: told to close their connection when the drain starts. */
@@ -55,6 +62,28 @@ function acceptQueueLength(server) {
   return queued;
 }
 
+/** The unix listener (SHOP_LISTEN_SOCKET) and how many connections it accepted since the drain last looked. */
+let unixListener = null;
+let unixAccepted = 0;
+
+/** Hands every connection on the unix socket to `server`, as if it had arrived on its TCP port. */
+function listenOnUnixSocket(server) {
+  mkdirSync(dirname(listenSocket), { recursive: true });
+  // A node killed with SIGKILL leaves its socket file behind; listen() would fail on it.
+  try {
+    unlinkSync(listenSocket);
+  } catch {}
+  unixListener = net.createServer((socket) => {
+    unixAccepted++;
+    server.emit("connection", socket);
+  });
+  unixListener.on("error", (error) => {
+    log(50, "unix socket: cannot listen", { path: listenSocket, err: error.message });
+    process.exit(1);
+  });
+  unixListener.listen(listenSocket, listenBacklog);
+}
+
 const log = (level, msg, fields = {}) => process.stderr.write(`${JSON.stringify({ level, time: Date.now(), msg, ...fields })}\n`);
 
 const originalCreateServer = http.createServer;
@@ -66,6 +95,7 @@ http.createServer = function createServer(...args) {
   server.listen = function (...listenArgs) {
     const [port, host, third] = listenArgs;
     if ((typeof port === "number" || typeof port === "string") && typeof host === "string" && typeof third !== "number") {
+      if (listenSocket && !unixListener) listenOnUnixSocket(this);
       return listen.call(this, port, host, listenBacklog, ...listenArgs.slice(2));
     }
     return listen.apply(this, listenArgs);
@@ -88,7 +118,15 @@ process.once("SIGTERM", () => {
   const startedAt = Date.now();
   log(30, "SIGTERM: draining", { drainTimeoutMs, inFlight: pending.size });
   for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
-  let open = servers.size;
+  // No new connection can reach the unix socket once its path is gone; the queued ones are still accepted.
+  if (unixListener) {
+    try {
+      unlinkSync(listenSocket);
+    } catch {}
+    unixAccepted = 1; // look again after at least one more loop iteration
+  }
+  const listeners = unixListener ? [...servers, unixListener] : [...servers];
+  let open = listeners.length;
   const exit = (code, msg, level = 30) => {
     log(level, msg, { drainMs: Date.now() - startedAt });
     process.exit(code);
@@ -98,12 +136,16 @@ process.once("SIGTERM", () => {
   // yet (nginx may already have written a request on one: a POST it may not resend). So close it
   // from setImmediate, right after a poll phase accepted what was pending, and only when the
   // kernel's accept queue is empty (re-checked once per loop iteration, for 1 s at most).
+  // The unix socket's queue cannot be read, but libuv accepts one connection per loop iteration
+  // while any is queued: an iteration that accepted none found it empty.
   const closeListeners = (deadline) => {
-    if (Date.now() < deadline && [...servers].some((server) => acceptQueueLength(server) > 0)) {
+    const unixBusy = unixAccepted > 0;
+    unixAccepted = 0;
+    if (Date.now() < deadline && (unixBusy || [...servers].some((server) => acceptQueueLength(server) > 0))) {
       setImmediate(() => closeListeners(deadline));
       return;
     }
-    for (const server of servers) {
+    for (const server of listeners) {
       // net.Server's close: stop listening, and call back once every connection has ended.
       net.Server.prototype.close.call(server, () => {
         if (--open === 0) exit(143, "drained; exiting");

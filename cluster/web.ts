@@ -8,6 +8,8 @@
 // to the other nodes without a visible error, and finishes what it has),
 // started on the new release on the same port, healthy, and seen serving
 // through nginx again, one node at a time. nginx is never reloaded for this.
+import { localDbUrl } from "./galera";
+import { webSocketPath } from "./layout";
 import { ClusterError, step, type Logger } from "./log";
 import { waitBackInRotation } from "./lb";
 import { assertPortFree, httpStatus, isOurProcess, spawnDetached, stopProcess, tailLog, waitFor } from "./process";
@@ -35,10 +37,13 @@ export function webNodeEnv(state: ClusterState, node: WebNodeState): Record<stri
     NODE_NAME: node.name,
     HOSTNAME: "127.0.0.1",
     PORT: String(node.port),
-    DATABASE_URL: own.url,
-    DATABASE_FALLBACK_URLS: others.map((db) => db.url).join(","),
+    // Over the servers' unix sockets (cluster/galera.ts localDbUrl): all of them are on this machine.
+    DATABASE_URL: localDbUrl(own),
+    DATABASE_FALLBACK_URLS: others.map(localDbUrl).join(","),
     // A cart change's first read may skip Galera's causality wait (lib/session, skipRedundantCausalWaits).
     DATABASE_GALERA: state.galera ? "1" : "0",
+    // nginx connects over this unix socket (cluster/lb.ts); the TCP port stays for health checks and direct use.
+    ...(webSocketPath(node.name) ? { SHOP_LISTEN_SOCKET: webSocketPath(node.name)! } : {}),
     ...state.webEnv,
   };
 }

@@ -367,6 +367,8 @@ export function connectionConfigFromUrl(url: string): mariadb.ConnectionConfig {
     decimalAsNumber: true,
     allowPublicKeyRetrieval: parsed.searchParams.get("allowPublicKeyRetrieval") === "true",
     prepareCacheLength: 64,
+    // ?socket=/path/mariadb.sock: the server is on this machine; talk over its unix socket.
+    ...(parsed.searchParams.get("socket") ? { socketPath: parsed.searchParams.get("socket")! } : {}),
   };
 }
 

@@ -3,7 +3,9 @@
 // table, and each retry lands on the next live endpoint because a failed
 // connection marks its endpoint down here.
 import "server-only";
-import { SessionStoreUnavailableError, type SqlExecutor, type TransactionOptions } from "@shopcluster/session-store";
+import { SessionStoreUnavailableError, type SqlExecutor } from "@shopcluster/session-store";
+import { runTransaction, type StatementRunner } from "@shopcluster/session-store/mariadb";
+import type { Connection } from "mariadb";
 import { DatabaseUnavailableError, type Database } from "@/lib/db/database";
 
 /**
@@ -16,22 +18,13 @@ function assertSomeEndpoint(db: Database): void {
 }
 
 export function databaseExecutor(db: Database): SqlExecutor {
+  /** Every statement goes through db.exec, which counts it for the endpoint. */
+  const onConnection = <T>(work: (conn: Connection, run: StatementRunner) => Promise<T>): Promise<T> =>
+    Promise.resolve()
+      .then(() => assertSomeEndpoint(db))
+      .then(() => db.withConnection((conn, endpoint) => work(conn, (sql, values) => db.exec(conn, endpoint, sql, values as unknown[]))));
   return {
-    query: async <T>(sql: string, values?: readonly unknown[]): Promise<T> => {
-      assertSomeEndpoint(db);
-      return db.withConnection((conn, endpoint) => db.exec<T>(conn, endpoint, sql, values as unknown[]));
-    },
-    transaction: <T>(work: (tx: { query<R>(sql: string, values?: readonly unknown[]): Promise<R> }) => Promise<T>, options?: TransactionOptions) =>
-      Promise.resolve().then(() => assertSomeEndpoint(db)).then(() => db.withConnection(async (conn, endpoint) => {
-        await (options?.begin ? conn.query(options.begin) : conn.beginTransaction());
-        try {
-          const result = await work({ query: <R>(sql: string, values?: readonly unknown[]) => db.exec<R>(conn, endpoint, sql, values as unknown[]) });
-          await conn.commit();
-          return result;
-        } catch (error) {
-          await conn.rollback().catch(() => undefined);
-          throw error;
-        }
-      })),
+    query: (sql, values) => onConnection((_conn, run) => run(sql, values)),
+    transaction: (work, options) => onConnection((conn, run) => runTransaction(conn, run, work, options)),
   };
 }

@@ -13,12 +13,14 @@ import { afterEach, describe, expect, it } from "vitest";
 const serveMjs = new URL("../../cluster/serve.mjs", import.meta.url);
 
 // The stand-in: prints its port; on SIGTERM (after serve.mjs's own handler) blocks its event loop
-// for BLOCK_MS, as a busy node does, so that connections made meanwhile wait in the accept queue.
+// for BLOCK_MS, as a busy node does, so that connections made meanwhile wait in the accept queue;
+// on SIGUSR2 it blocks for 600 ms (busy before the drain starts).
 const fakeServer = `
 const http = require("node:http");
 const server = http.createServer((req, res) => res.end("ok " + req.url));
 server.listen(0, "127.0.0.1", () => process.stdout.write("port=" + server.address().port + "\\n"));
 process.on("SIGTERM", () => { const until = Date.now() + Number(process.env.BLOCK_MS || 0); while (Date.now() < until) {} });
+process.on("SIGUSR2", () => { const until = Date.now() + 600; while (Date.now() < until) {} });
 `;
 
 let child: ChildProcess | null = null;
@@ -51,9 +53,11 @@ async function startNode(env: Record<string, string>): Promise<{ port: number; e
   return { port, exited };
 }
 
-function get(port: number, path: string, agent: http.Agent | false = false): Promise<{ status: number; connection: string | undefined; body: string }> {
+/** GET on the node's TCP port, or on its unix socket when `port` is a path. */
+function get(port: number | string, path: string, agent: http.Agent | false = false): Promise<{ status: number; connection: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.get({ host: "127.0.0.1", port, path, agent }, (response) => {
+    const target = typeof port === "string" ? { socketPath: port } : { host: "127.0.0.1", port };
+    const request = http.get({ ...target, path, agent }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => (body += chunk));
@@ -81,6 +85,32 @@ describe("serve.mjs drain on SIGTERM", () => {
     }
     await expect(get(port, "/after")).rejects.toMatchObject({ code: "ECONNREFUSED" });
     expect(await exited).toBe(143);
+  });
+
+  it("on its unix socket (SHOP_LISTEN_SOCKET) too: a stale socket file is replaced; queued connections are served, none reset; then connects fail and it exits", async () => {
+    const socketDir = mkdtempSync(join(tmpdir(), "serve-socket-"));
+    const socket = join(socketDir, "web.sock");
+    // What a node killed with SIGKILL leaves behind.
+    writeFileSync(socket, "");
+    try {
+      const { port, exited } = await startNode({ SHOP_DRAIN_TIMEOUT_MS: "5000", SHOP_LISTEN_SOCKET: socket });
+      expect(await get(socket, "/over-the-socket")).toMatchObject({ status: 200, body: "ok /over-the-socket" });
+      expect((await get(port, "/over-tcp")).status).toBe(200);
+      // The node is busy; these connections wait in the socket's accept queue, and the drain starts before it takes them.
+      child!.kill("SIGUSR2");
+      await sleep(100);
+      const pending = Array.from({ length: 20 }, (_, i) => get(socket, `/queued-${i}`));
+      await sleep(100);
+      child!.kill("SIGTERM");
+      const results = await Promise.allSettled(pending);
+      expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+      for (const result of results) expect((result as PromiseFulfilledResult<Awaited<ReturnType<typeof get>>>).value.status).toBe(200);
+      // The path is gone at once: nginx's next connect fails without sending anything, and it tries another node.
+      await expect(get(socket, "/after")).rejects.toMatchObject({ code: "ENOENT" });
+      expect(await exited).toBe(143);
+    } finally {
+      rmSync(socketDir, { recursive: true, force: true });
+    }
   });
 
   it("an idle keep-alive connection is left open while draining and its next request is served with Connection: close", async () => {

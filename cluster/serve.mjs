@@ -15,14 +15,15 @@
 //   (default 10 s) even if a request is still hanging.
 // With SHOP_LISTEN_SOCKET it also listens on that unix socket (the local
 // cluster's nginx connects there: no TCP stack on loopback for each request and
-// answer). Its drain removes the socket's path first, so nginx's next connect
-// fails (ENOENT, which it retries elsewhere like a refused connect), then keeps
-// accepting what was already queued before it closes the listener.
+// answer). Its drain first puts an empty file in the socket's place, so nginx's
+// next connect is refused (ECONNREFUSED, as on a closed TCP port: nothing was
+// sent, nginx tries another node), then keeps accepting what was already queued
+// before it closes the listener.
 // It also gives the listening socket an accept queue of SHOP_LISTEN_BACKLOG
 // (default 4,096; Node's 511 overflowed when 1,500 shoppers connected at once),
 // and tells the fast lane (lib/api/fast-lane.ts, which answers before these
 // listeners) that the node is draining, through a registered global symbol.
-import { mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import http from "node:http";
 import net from "node:net";
@@ -84,6 +85,21 @@ function listenOnUnixSocket(server) {
   unixListener.listen(listenSocket, listenBacklog);
 }
 
+/**
+ * Replaces the socket's path, atomically, with an empty file: a connect to a
+ * path that is not a socket is refused (ECONNREFUSED), which nginx logs as an
+ * error and retries elsewhere, where a missing path (ENOENT) is logged as crit.
+ */
+function refuseOnSocketPath() {
+  const placeholder = `${listenSocket}.draining`;
+  try {
+    writeFileSync(placeholder, "");
+    renameSync(placeholder, listenSocket);
+  } catch (error) {
+    log(40, "unix socket: could not replace its path", { path: listenSocket, err: error.message });
+  }
+}
+
 const log = (level, msg, fields = {}) => process.stderr.write(`${JSON.stringify({ level, time: Date.now(), msg, ...fields })}\n`);
 
 const originalCreateServer = http.createServer;
@@ -118,11 +134,9 @@ process.once("SIGTERM", () => {
   const startedAt = Date.now();
   log(30, "SIGTERM: draining", { drainTimeoutMs, inFlight: pending.size });
   for (const res of pending) if (!res.headersSent) res.shouldKeepAlive = false;
-  // No new connection can reach the unix socket once its path is gone; the queued ones are still accepted.
+  // No new connection reaches the listener once its path names a plain file; the queued ones are still accepted.
   if (unixListener) {
-    try {
-      unlinkSync(listenSocket);
-    } catch {}
+    refuseOnSocketPath();
     unixAccepted = 1; // look again after at least one more loop iteration
   }
   const listeners = unixListener ? [...servers, unixListener] : [...servers];
@@ -151,6 +165,8 @@ process.once("SIGTERM", () => {
         if (--open === 0) exit(143, "drained; exiting");
       });
     }
+    // libuv's close removes the listener's path by name: put the file back until the next node listens.
+    if (unixListener) refuseOnSocketPath();
   };
   setImmediate(() => closeListeners(Date.now() + 1000));
   setTimeout(() => exit(143, "drain timed out; exiting", 40), drainTimeoutMs).unref();

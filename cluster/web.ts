@@ -32,6 +32,7 @@ export function sharedWebEnv(state: ClusterState): Record<string, string> {
 export function webNodeEnv(state: ClusterState, node: WebNodeState): Record<string, string> {
   const own = state.db[state.web.indexOf(node) % state.db.length]!;
   const others = state.db.filter((db) => db !== own);
+  const socket = webSocketPath(node.name);
   return {
     ...sharedWebEnv(state),
     NODE_NAME: node.name,
@@ -43,7 +44,7 @@ export function webNodeEnv(state: ClusterState, node: WebNodeState): Record<stri
     // A cart change's first read may skip Galera's causality wait (lib/session, skipRedundantCausalWaits).
     DATABASE_GALERA: state.galera ? "1" : "0",
     // nginx connects over this unix socket (cluster/lb.ts); the TCP port stays for health checks and direct use.
-    ...(webSocketPath(node.name) ? { SHOP_LISTEN_SOCKET: webSocketPath(node.name)! } : {}),
+    ...(socket ? { SHOP_LISTEN_SOCKET: socket } : {}),
     ...state.webEnv,
   };
 }

@@ -7,7 +7,7 @@ import type { Connection, Pool, PoolConnection } from "mariadb";
 import { classifyError } from "./engine-errors.ts";
 import type { SqlExecutor, SqlTransaction, TransactionOptions } from "./sql.ts";
 
-/** What the helpers call on a connection: a mariadb Connection or PoolConnection. */
+/** What runTransaction calls on a connection: a mariadb Connection or PoolConnection. */
 export type TransactionConnection = Pick<Connection, "query" | "rollback">;
 /** Runs one statement on that connection (e.g. `conn.execute`, or a wrapper that also counts it). */
 export type StatementRunner = <R>(sql: string, values?: readonly unknown[]) => Promise<R>;

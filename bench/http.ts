@@ -91,7 +91,7 @@ export async function createSessions(baseUrl: string, n: number): Promise<string
  * (POST /api/cart/items without a cookie), as a shopper's first click does.
  * Returns their `sid=…` cookies.
  */
-export async function createCartSessions(baseUrl: string, n: number, productId: number): Promise<string[]> {
+export async function createCartSessions(baseUrl: string, n: number, productId: number, parallel = 8): Promise<string[]> {
   const cookies: string[] = [];
   let made = 0;
   const next = async () => {
@@ -108,7 +108,7 @@ export async function createCartSessions(baseUrl: string, n: number, productId: 
       cookies.push(cookie);
     }
   };
-  await Promise.all(Array.from({ length: 8 }, next));
+  await Promise.all(Array.from({ length: parallel }, next));
   return cookies;
 }
 
@@ -157,18 +157,19 @@ export async function productIds(baseUrl: string): Promise<number[]> {
 // ---------------------------------------------------------------- part 2
 
 export const HTTP_REQUESTS = [
-  { request: "GET /api/cart", path: "/api/cart", mode: "get" },
-  { request: "POST /api/cart/items", path: "/api/cart/items", mode: "add" },
-  { request: "GET /", path: "/", mode: "get" },
-  { request: "GET /cart", path: "/cart", mode: "get" },
+  { request: "GET /api/cart", path: "/api/cart", mode: "get", php: true },
+  { request: "POST /api/cart/items", path: "/api/cart/items", mode: "add", php: true },
+  { request: "GET /", path: "/", mode: "get", php: false },
+  { request: "GET /cart", path: "/cart", mode: "get", php: false },
 ] as const;
 export type RequestName = (typeof HTTP_REQUESTS)[number]["request"];
-export const TARGETS = ["nginx (3 nodes)", "web-1 direct", "floor"] as const;
+export const PHP_TARGET = "PHP seed (3 pools)";
+export const TARGETS = ["nginx (3 nodes)", "web-1 direct", "floor", PHP_TARGET] as const;
 export type TargetName = (typeof TARGETS)[number];
 
-/** The seed design's figures from issue 14 (php-fpm behind nginx on its own 3-node Galera, same load): measured there, not by this bench. */
-export const PHP_REFERENCE = {
-  source: "issue 14: php-fpm + SELECT … FOR UPDATE / INSERT … ON DUPLICATE KEY UPDATE, nginx over 3 pools, own 3-node Galera, same machine and load; measured then, not by this bench",
+/** The seed design's figures quoted in issue 14 (php-fpm behind nginx on its own 3-node Galera, same load), measured then. */
+export const PHP_ISSUE_FIGURES = {
+  source: "issue 14: php-fpm + SELECT … FOR UPDATE / INSERT … ON DUPLICATE KEY UPDATE, nginx over 3 pools, own 3-node Galera, same machine and load; measured when the issue was filed",
   reqPerSec: { "GET /api/cart": 1134, "POST /api/cart/items": 874 } as Partial<Record<RequestName, number>>,
 };
 
@@ -192,10 +193,18 @@ export interface HttpResult {
   warmupS: number;
   sessions: number;
   floor: string;
-  php: typeof PHP_REFERENCE;
+  /** The PHP seed design as this run measured it (bench/php-seed.ts), or why it was not run. */
+  php: { measured: true; design: string } | { measured: false; reason: string };
+  phpIssue: typeof PHP_ISSUE_FIGURES;
   cases: HttpCase[];
-  /** Per request: nginx / direct, nginx / floor, direct / floor, nginx / PHP (throughput). */
-  ratios: Record<RequestName, { nginxVsDirect: number; nginxVsFloor: number; directVsFloor: number; nginxVsPhp: number | null }>;
+  /**
+   * Per request, throughput ratios: nginx / direct, nginx / floor, direct / floor, nginx / the PHP
+   * seed measured in this run, and nginx / the issue's PHP figure (null where there is none).
+   */
+  ratios: Record<
+    RequestName,
+    { nginxVsDirect: number; nginxVsFloor: number; directVsFloor: number; nginxVsPhp: number | null; nginxVsPhpIssue: number | null }
+  >;
 }
 
 /** Starts bench/floor-server.mjs on `port` against `dbUrl`; resolves once it listens. */
@@ -213,15 +222,18 @@ export async function startFloor(port: number, dbUrl: string): Promise<ChildProc
 
 /**
  * The four hot requests, each through nginx, on web-1 direct and on the
- * floor, with wrk (1 thread, 16 connections, `durationS` each) and 200
- * sessions per case; targets in a rotating order so drift spreads over all.
- * Reads share one set of sessions (one cart line each); every add case gets
- * its own fresh set, so adds start from the same state and stay within limits.
+ * floor, and the two API requests on the PHP seed design too, with wrk (1
+ * thread, 16 connections, `durationS` each) and 200 sessions per case;
+ * targets in a rotating order so drift spreads over all. Reads share one set
+ * of sessions per design (one cart line each); every add case gets its own
+ * fresh set, so adds start from the same state and stay within limits.
  */
 export async function benchHttp(options: {
   lbUrl: string;
   directUrl: string;
   floorUrl: string;
+  /** The PHP seed design's nginx (bench/php-seed.ts), or why it is not running. */
+  php: { url: string; design: string } | { reason: string };
   dbUrl: string;
   productIds: number[];
   sessions: number;
@@ -229,7 +241,13 @@ export async function benchHttp(options: {
   durationS: number;
   warmupS: number;
 }): Promise<HttpResult> {
-  const urls: Record<TargetName, string> = { "nginx (3 nodes)": options.lbUrl, "web-1 direct": options.directUrl, floor: options.floorUrl };
+  const php = "url" in options.php ? options.php : null;
+  const urls: Record<TargetName, string> = {
+    "nginx (3 nodes)": options.lbUrl,
+    "web-1 direct": options.directUrl,
+    floor: options.floorUrl,
+    [PHP_TARGET]: php?.url ?? "",
+  };
   const shopCookies: string[] = [];
   const makeShop = async () => {
     const made = await createCartSessions(options.lbUrl, options.sessions, options.productIds[0]!);
@@ -237,15 +255,21 @@ export async function benchHttp(options: {
     return cookieFile(made);
   };
   const makeFloor = async () => cookieFile(await createFloorSessions(options.floorUrl, options.sessions));
+  // The PHP design's sessions are made as the shop's are, one add without a cookie each, but one at a
+  // time: two new sessions' SELECT … FOR UPDATE lock the same gap, and their INSERTs then deadlock (1213).
+  // Its rows go with its table.
+  const makePhp = async () => cookieFile(await createCartSessions(php!.url, options.sessions, options.productIds[0]!, 1));
   const cases: HttpCase[] = [];
   try {
-    progress(`http: creating ${options.sessions} shop sessions (one add each) and ${options.sessions} floor sessions`);
-    const readFiles: Record<TargetName, string> = { "nginx (3 nodes)": "", "web-1 direct": "", floor: await makeFloor() };
+    progress(`http: creating ${options.sessions} sessions each for the shop, the floor${php ? " and the PHP seed design" : ""}`);
+    const readFiles: Record<TargetName, string> = { "nginx (3 nodes)": "", "web-1 direct": "", floor: await makeFloor(), [PHP_TARGET]: php ? await makePhp() : "" };
     readFiles["nginx (3 nodes)"] = readFiles["web-1 direct"] = await makeShop();
     for (const [ri, spec] of HTTP_REQUESTS.entries()) {
-      const order = TARGETS.map((_, i) => TARGETS[(i + ri) % TARGETS.length]!);
+      const targets = TARGETS.filter((target) => target !== PHP_TARGET || (php && spec.php));
+      const order = targets.map((_, i) => targets[(i + ri) % targets.length]!);
       for (const target of order) {
-        const cookiesFile = spec.mode === "add" ? (target === "floor" ? await makeFloor() : await makeShop()) : readFiles[target];
+        const fresh = target === "floor" ? makeFloor : target === PHP_TARGET ? makePhp : makeShop;
+        const cookiesFile = spec.mode === "add" ? await fresh() : readFiles[target];
         const common = { baseUrl: urls[target], path: spec.path, mode: spec.mode, cookiesFile, productIds: options.productIds, threads: 1, connections: options.connections };
         if (options.warmupS > 0) await runWrk({ ...common, durationS: options.warmupS });
         const run = await runWrk({ ...common, durationS: options.durationS });
@@ -270,14 +294,21 @@ export async function benchHttp(options: {
     await destroySessions(options.dbUrl, shopCookies).catch((e) => progress(`http: could not destroy bench sessions: ${String(e)}`));
     await deleteFloorRows(options.dbUrl).catch((e) => progress(`http: could not delete floor rows: ${String(e)}`));
   }
-  const find = (request: RequestName, target: TargetName) => cases.find((c) => c.request === request && c.target === target)!;
+  const find = (request: RequestName, target: TargetName) => cases.find((c) => c.request === request && c.target === target);
   const ratios = {} as HttpResult["ratios"];
   for (const { request } of HTTP_REQUESTS) {
-    const lb = find(request, "nginx (3 nodes)").reqPerSec;
-    const direct = find(request, "web-1 direct").reqPerSec;
-    const floor = find(request, "floor").reqPerSec;
-    const php = PHP_REFERENCE.reqPerSec[request];
-    ratios[request] = { nginxVsDirect: ratio(lb, direct), nginxVsFloor: ratio(lb, floor), directVsFloor: ratio(direct, floor), nginxVsPhp: php ? ratio(lb, php) : null };
+    const lb = find(request, "nginx (3 nodes)")!.reqPerSec;
+    const direct = find(request, "web-1 direct")!.reqPerSec;
+    const floor = find(request, "floor")!.reqPerSec;
+    const phpRun = find(request, PHP_TARGET)?.reqPerSec;
+    const phpIssue = PHP_ISSUE_FIGURES.reqPerSec[request];
+    ratios[request] = {
+      nginxVsDirect: ratio(lb, direct),
+      nginxVsFloor: ratio(lb, floor),
+      directVsFloor: ratio(direct, floor),
+      nginxVsPhp: phpRun ? ratio(lb, phpRun) : null,
+      nginxVsPhpIssue: phpIssue ? ratio(lb, phpIssue) : null,
+    };
   }
   return {
     tool: "wrk (Debian package), bench/wrk/rotate.lua",
@@ -287,7 +318,8 @@ export async function benchHttp(options: {
     warmupS: options.warmupS,
     sessions: options.sessions,
     floor: "bench/floor-server.mjs: node:http + mariadb driver, one process, pool of 16, on db-1 over its unix socket (as web-1)",
-    php: PHP_REFERENCE,
+    php: php ? { measured: true, design: php.design } : { measured: false, reason: (options.php as { reason: string }).reason },
+    phpIssue: PHP_ISSUE_FIGURES,
     cases,
     ratios,
   };

@@ -15,6 +15,16 @@ const ms = (v: number | null | undefined, d = 1) => (v === null || v === undefin
 const x = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) ? "n/a" : `${v.toFixed(2)}×`);
 const n = (v: number) => v.toLocaleString("en");
 
+type HttpValue = Extract<BenchResults["phases"]["http"], { ok: true }>["value"];
+/** The issue's PHP figures; results written before the bench measured PHP kept them under `php`. */
+function phpIssueOf(h: HttpValue): HttpValue["phpIssue"] {
+  return h.phpIssue ?? (h.php as unknown as HttpValue["phpIssue"]);
+}
+function phpDesignOf(h: HttpValue): string {
+  if (!h.phpIssue) return "not measured by this run (the bench did not run PHP yet)";
+  return h.php.measured ? `measured in this run: ${h.php.design}` : `not measured: ${h.php.reason}`;
+}
+
 export function buildReport(results: BenchResults): Report {
   const charts: Record<string, string> = {};
   const { store, http, sweep, contention, failover, growth } = results.phases;
@@ -43,11 +53,11 @@ export function buildReport(results: BenchResults): Report {
     const requests = HTTP_REQUESTS.map((r) => r.request);
     const series = [
       ...TARGETS.map((target) => ({ name: target, values: requests.map((req) => get(req, target)?.reqPerSec ?? NaN) })),
-      { name: "PHP seed (issue 14)", values: requests.map((req) => h.php.reqPerSec[req] ?? NaN) },
+      { name: "PHP seed, issue 14's figures", values: requests.map((req) => phpIssueOf(h).reqPerSec[req] ?? NaN) },
     ];
     charts["http-throughput"] = barChart({
-      title: "Hot requests: throughput through nginx, one node direct, the floor",
-      subtitle: `wrk, ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case, ${h.sessions} sessions; PHP: issue 14's figures, not this run`,
+      title: "Hot requests: throughput through nginx, one node direct, the floor, the PHP seed",
+      subtitle: `wrk, ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case, ${h.sessions} sessions; PHP seed measured in this run (API requests only)`,
       categories: requests,
       series,
       yLabel: "requests per second",
@@ -188,22 +198,25 @@ export function buildReport(results: BenchResults): Report {
       lines.push("", img("store-vs-raw-p50", "store vs raw vs Prisma, p50"), img("store-vs-raw-p99", "store vs raw vs Prisma, p99"));
     } else lines.push(...failed("store", store));
 
-    lines.push("## 2. The hot requests: nginx, one node, the floor", "");
+    lines.push("## 2. The hot requests: nginx, one node, the floor, the PHP seed design", "");
     if (http.ok) {
       const h = http.value;
       const errs = (c: { non2xx: number; socketErrors: number }) => `${c.non2xx} / ${c.socketErrors}`;
       lines.push(
-        `${h.tool}: ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case after ${h.warmupS} s of warm-up, each request carrying the next of ${h.sessions} session cookies (sessions made beforehand by one add each, so their rows exist; every add case gets fresh sessions; adds are spread over the catalog). Floor: ${h.floor}. PHP: ${h.php.source}.`,
+        `${h.tool}: ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case after ${h.warmupS} s of warm-up, each request carrying the next of ${h.sessions} session cookies (sessions made beforehand by one add each, so their rows exist; every add case gets fresh sessions; adds are spread over the catalog). Floor: ${h.floor}. PHP seed design: ${phpDesignOf(h)}. The issue's PHP figures: ${phpIssueOf(h).source}.`,
         "",
         "| request | target | req/s | p50 | p99 | non-2xx / socket errors |",
         "|---|---|---|---|---|---|",
         ...h.cases.map((c) => `| ${c.request} | ${c.target} | ${n(Math.round(c.reqPerSec))} | ${ms(c.latencyMs.p50)} | ${ms(c.latencyMs.p99)} | ${errs(c)} |`),
         "",
-        "| request | nginx ÷ direct | nginx ÷ floor | direct ÷ floor | nginx ÷ PHP seed |",
-        "|---|---|---|---|---|",
+        "| request | nginx ÷ direct | nginx ÷ floor | direct ÷ floor | nginx ÷ PHP seed, this run | nginx ÷ issue 14's PHP figure |",
+        "|---|---|---|---|---|---|",
         ...HTTP_REQUESTS.map(({ request }) => {
           const r = h.ratios[request];
-          return `| ${request} | ${x(r.nginxVsDirect)} | ${x(r.nginxVsFloor)} | ${x(r.directVsFloor)} | ${r.nginxVsPhp === null ? "—" : `**${x(r.nginxVsPhp)}**`} |`;
+          const bold = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `**${x(v)}**`);
+          // Results written before the bench measured PHP have one PHP ratio, against the issue's figure.
+          const [run, issue] = h.phpIssue ? [r.nginxVsPhp, r.nginxVsPhpIssue] : [null, r.nginxVsPhp];
+          return `| ${request} | ${x(r.nginxVsDirect)} | ${x(r.nginxVsFloor)} | ${x(r.directVsFloor)} | ${bold(run)} | ${bold(issue)} |`;
         }),
         "",
         img("http-throughput", "throughput of the hot requests"),

@@ -8,7 +8,7 @@
 //   npm run bench -- --render bench/results/<timestamp>.json       rebuild its charts and summary
 //
 // Phases: store (store vs raw driver vs Prisma), http (four hot requests:
-// nginx vs one node vs the floor server, wrk), sweep (16 → 2,000 connections
+// nginx vs one node vs the floor server vs the PHP seed design, wrk), sweep (16 → 2,000 connections
 // through nginx), contention (same-session adds over all nodes), failover (kill web-2 and db-2
 // under load), growth (1k vs 1M rows, GC of 1M expired rows). Writes
 // bench/results/<timestamp>.{json,md} and <timestamp>/*.svg; a full run also
@@ -36,6 +36,7 @@ import {
   type HttpResult,
 } from "./http";
 import { describeMachine, type MachineInfo } from "./lib/machine";
+import { ensurePhp, startPhpSeed } from "./php-seed";
 import { progress, sleep } from "./lib/progress";
 import { redactUrl } from "./lib/sql";
 import { buildReport } from "./report";
@@ -179,17 +180,23 @@ async function main() {
       state = await ensureHealthy(state!);
       // Over db-1's unix socket when web-1 uses it too, so the floor and the shop pay the same for each statement.
       const floor = await startFloor(state.lb.port + 90, state.db[0] && dbUrl === state.db[0].url ? localDbUrl(state.db[0]) : dbUrl);
+      // The seed articles' PHP design beside the shop, on the same Galera nodes (bench/php-seed.ts).
+      const phpMissing = ensurePhp();
+      if (phpMissing) progress(`http: WARNING: the PHP seed design is not measured: ${phpMissing}`);
+      const php = phpMissing ? null : await startPhpSeed({ db: state.db, adminUrl: dbUrl, port: state.lb.port + 91, productId: products[0]! });
       try {
         return await benchHttp({
           lbUrl: state.lbUrl,
           directUrl: state.web[0].url,
           floorUrl: `http://127.0.0.1:${state.lb.port + 90}`,
+          php: php ? { url: php.url, design: php.description } : { reason: phpMissing! },
           dbUrl,
           productIds: products,
           ...settings.http,
         });
       } finally {
         floor.kill("SIGTERM");
+        await php?.stop().catch((e) => progress(`http: could not stop the PHP seed design: ${String(e)}`));
       }
     });
     phases.sweep = await phase("sweep", args.only, async () => {

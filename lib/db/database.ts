@@ -21,6 +21,8 @@
 //   connection during COMMIT leaves the outcome unknown (see lib/session/store.ts).
 // - Reads are causal on Galera because the cluster sets wsrep_sync_wait=1
 //   (cluster/galera.ts); NDB reads committed data on every SQL node.
+import type { ScriptStatement, TransactionOptions, WriteResult } from "@shopcluster/session-store";
+import { runScript } from "@shopcluster/session-store/mariadb";
 import * as mariadb from "mariadb";
 import { classifyDbError, isBusyPoolTimeout, sqlErrnoOf } from "./errors";
 import { withRetry, type RetryOptions } from "./retry";
@@ -288,6 +290,12 @@ export class Database {
     return (await conn.execute(sql, values)) as T;
   }
 
+  /** Statements as one transaction in one query on a given connection, observed (the session store's runScript). */
+  async execScript(conn: Connection, endpoint: Endpoint, statements: readonly ScriptStatement[], options?: TransactionOptions): Promise<WriteResult[]> {
+    for (const statement of statements) this.onStatement?.(statement.sql, endpoint.name);
+    return runScript(conn, statements, options);
+  }
+
   /**
    * BEGIN … COMMIT around `work`, retried as a whole on conflict (Galera reports
    * certification failures at COMMIT) and on lost connections.
@@ -375,6 +383,11 @@ export function connectionConfigFromUrl(url: string): mariadb.ConnectionConfig {
 export function poolConfigFromUrl(url: string, connectionLimit: number): mariadb.PoolConfig {
   return {
     ...connectionConfigFromUrl(url),
+    // For the session store's write batches (execScript): BEGIN, the UPDATEs
+    // and COMMIT in one query, one round trip (issue 14). Every other
+    // statement on these pools is a prepared statement (exec), which never
+    // holds more than one, or a fixed text without values.
+    multipleStatements: true,
     connectionLimit,
     acquireTimeout: 1500,
     socketTimeout: 15000,

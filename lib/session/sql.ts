@@ -1,12 +1,11 @@
-// The shop's failover pools (lib/db) as the session store's SqlExecutor. One
-// attempt per call: the store decides what to retry from the engine's error
-// table, and each retry lands on the next live endpoint because a failed
-// connection marks its endpoint down here.
+// The shop's failover pools (lib/db) as the session store's SqlExecutor, with
+// `script` for its write batches. One attempt per call: the store decides what
+// to retry from the engine's error table, and each retry lands on the next
+// live endpoint because a failed connection marks its endpoint down here.
 import "server-only";
 import { SessionStoreUnavailableError, type SqlExecutor } from "@shopcluster/session-store";
 import { runTransaction, type StatementRunner } from "@shopcluster/session-store/mariadb";
-import type { Connection } from "mariadb";
-import { DatabaseUnavailableError, type Database } from "@/lib/db/database";
+import { DatabaseUnavailableError, type Connection, type Database, type Endpoint } from "@/lib/db/database";
 
 /**
  * With every endpoint marked down there is nothing to retry on: say so at once
@@ -18,13 +17,16 @@ function assertSomeEndpoint(db: Database): void {
 }
 
 export function databaseExecutor(db: Database): SqlExecutor {
-  /** Every statement goes through db.exec, which counts it for the endpoint. */
-  const onConnection = <T>(work: (conn: Connection, run: StatementRunner) => Promise<T>): Promise<T> =>
+  const onConnection = <T>(work: (conn: Connection, endpoint: Endpoint) => Promise<T>): Promise<T> =>
     Promise.resolve()
       .then(() => assertSomeEndpoint(db))
-      .then(() => db.withConnection((conn, endpoint) => work(conn, (sql, values) => db.exec(conn, endpoint, sql, values as unknown[]))));
+      .then(() => db.withConnection(work));
+  /** Every statement goes through db.exec (or db.execScript), which counts it for the endpoint. */
+  const runner = (conn: Connection, endpoint: Endpoint): StatementRunner => (sql, values) => db.exec(conn, endpoint, sql, values as unknown[]);
   return {
-    query: (sql, values) => onConnection((_conn, run) => run(sql, values)),
-    transaction: (work, options) => onConnection((conn, run) => runTransaction(conn, run, work, options)),
+    query: (sql, values) => onConnection((conn, endpoint) => runner(conn, endpoint)(sql, values)),
+    transaction: (work, options) => onConnection((conn, endpoint) => runTransaction(conn, runner(conn, endpoint), work, options)),
+    // The pools allow several statements per query (lib/db/database.ts poolConfigFromUrl).
+    script: (statements, options) => onConnection((conn, endpoint) => db.execScript(conn, endpoint, statements, options)),
   };
 }

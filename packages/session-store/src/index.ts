@@ -54,4 +54,4 @@ export {
   type RequestSession,
   type SessionChange,
 } from "./binding.ts";
-export type { SqlExecutor, SqlTransaction, TransactionOptions, WriteResult } from "./sql.ts";
+export type { ScriptStatement, SqlExecutor, SqlTransaction, TransactionOptions, WriteResult } from "./sql.ts";

@@ -14,9 +14,23 @@
 //   (and, for lost connections, the driver's code); a connection that failed
 //   must not be handed out again.
 // - Placeholders are `?`; values are Buffers, strings, numbers, Dates or null.
+// - `script` is optional: write statements known in advance, sent as one
+//   transaction in one round trip (BEGIN, the statements and COMMIT in one
+//   multi-statement query), resolving to each statement's `{ affectedRows }`.
+//   If a statement or the COMMIT fails, the transaction is rolled back and
+//   the error thrown, as `transaction` does. The store sends its group-commit
+//   batches this way when it is there (one round trip and one socket write
+//   instead of three and one per statement); without it, through `transaction`.
 export interface SqlExecutor {
   query<T = unknown>(sql: string, values?: readonly unknown[]): Promise<T>;
   transaction<T>(work: (tx: SqlTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  script?(statements: readonly ScriptStatement[], options?: TransactionOptions): Promise<WriteResult[]>;
+}
+
+/** One statement of a `script`. */
+export interface ScriptStatement {
+  sql: string;
+  values: readonly unknown[];
 }
 
 export interface TransactionOptions {

@@ -30,7 +30,8 @@
 // - Group commit: while a change's UPDATE is on its way, the UPDATEs of the
 //   changes that reach that point meanwhile wait and then go together, in one
 //   transaction: one replicated write set for several sessions instead of one
-//   each. Each UPDATE keeps its own version check; if the transaction fails,
+//   each, and with the executor's `script` one round trip (BEGIN, the UPDATEs
+//   and COMMIT in one query). Each UPDATE keeps its own version check; if the transaction fails,
 //   every change in it is retried (and found applied, if it was: its op id or
 //   key is in the row).
 // - No redundant causality waits (MariaDB Galera, `skipRedundantCausalWaits`):
@@ -581,16 +582,7 @@ export class SessionStore<D> {
       while (this.pendingWrites.length > 0) {
         const batch = this.pendingWrites.splice(0, this.writeBatchSize);
         try {
-          const affected =
-            batch.length === 1
-              ? [await this.updateOne(this.sql, batch[0]!.values)]
-              : await this.sql.transaction(async (tx) => {
-                  // Pipelined on the transaction's connection; every statement settles before the commit or rollback.
-                  const settled = await Promise.allSettled(batch.map((write) => this.updateOne(tx, write.values)));
-                  const failed = settled.find((result) => result.status === "rejected");
-                  if (failed) throw failed.reason;
-                  return settled.map((result) => (result as PromiseFulfilledResult<number>).value);
-                }, this.skipRedundantCausalWaits ? RELAXED_BEGIN : undefined);
+          const affected = batch.length === 1 ? [await this.updateOne(this.sql, batch[0]!.values)] : await this.writeBatch(batch);
           batch.forEach((write, i) => write.resolve(affected[i]!));
         } catch (error) {
           for (const write of batch) write.reject(error);
@@ -599,6 +591,22 @@ export class SessionStore<D> {
     } finally {
       this.writing = false;
     }
+  }
+
+  /** Several queued UPDATEs in one transaction: one round trip with the executor's `script`, else pipelined in `transaction`. */
+  private async writeBatch(batch: PendingWrite[]): Promise<number[]> {
+    const begin = this.skipRedundantCausalWaits ? RELAXED_BEGIN : undefined;
+    if (this.sql.script) {
+      const results = await this.sql.script(batch.map((write) => ({ sql: UPDATE_SESSION, values: write.values })), begin);
+      return results.map((result) => result.affectedRows);
+    }
+    return this.sql.transaction(async (tx) => {
+      // Pipelined on the transaction's connection; every statement settles before the commit or rollback.
+      const settled = await Promise.allSettled(batch.map((write) => this.updateOne(tx, write.values)));
+      const failed = settled.find((result) => result.status === "rejected");
+      if (failed) throw failed.reason;
+      return settled.map((result) => (result as PromiseFulfilledResult<number>).value);
+    }, begin);
   }
 
   /**

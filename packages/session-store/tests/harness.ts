@@ -41,12 +41,14 @@ export class Clock {
 
 const pools = new Map<string, mariadb.Pool>();
 
-/** One small pool per server, shared by every store a test makes. */
-function pool(url: string): mariadb.Pool {
-  const existing = pools.get(url);
+/** One small pool per server (and per multipleStatements setting), shared by every store a test makes. */
+export function pool(url: string, multipleStatements = false): mariadb.Pool {
+  const name = `${url} ${multipleStatements}`;
+  const existing = pools.get(name);
   if (existing) return existing;
   const u = new URL(url);
   const p = mariadb.createPool({
+    multipleStatements,
     host: u.hostname,
     port: Number(u.port || 3306),
     user: decodeURIComponent(u.username),
@@ -57,7 +59,7 @@ function pool(url: string): mariadb.Pool {
     bigIntAsNumber: true,
     insertIdAsNumber: true,
   });
-  pools.set(url, p);
+  pools.set(name, p);
   return p;
 }
 
@@ -66,6 +68,8 @@ export interface Recorded extends SqlExecutor {
   statements: string[];
   /** How many transactions were opened. */
   transactions: number;
+  /** How many scripts (transactions in one query) were sent; only when the executor has `script`. */
+  scripts: number;
   /** The statement each transaction was opened with ("START TRANSACTION" unless the store chose one). */
   begins: string[];
   failNext(match: RegExp, error: unknown, when?: "before" | "after"): void;
@@ -99,6 +103,7 @@ export function recorded(inner: SqlExecutor): Recorded {
   const recorder: Recorded = {
     statements,
     transactions: 0,
+    scripts: 0,
     begins: [],
     failNext(match, error, when = "before") {
       fault = { match, error, when };
@@ -117,6 +122,16 @@ export function recorded(inner: SqlExecutor): Recorded {
       return inner.transaction((tx) => work({ query: (sql, values) => wrap(sql, () => tx.query(sql, values), values) }), options);
     },
   };
+  if (inner.script) {
+    const script = inner.script.bind(inner);
+    recorder.script = (list, options) => {
+      recorder.scripts++;
+      recorder.begins.push(options?.begin ?? "START TRANSACTION");
+      statements.push(...list.slice(0, -1).map((statement) => statement.sql));
+      // A fault aimed at a statement of the script fails the whole script, before it is sent or after it ran.
+      return wrap(list[list.length - 1]!.sql, () => script(list, options), list[list.length - 1]!.values);
+    };
+  }
   return recorder;
 }
 
@@ -142,11 +157,14 @@ async function ensureSchema(url: string): Promise<void> {
 }
 
 /** A store on one node (index into the URLs), with its own clock. */
-export async function harness(options: { node?: number; clock?: Clock } & Partial<SessionStoreOptions<Cart>> = {}): Promise<Harness> {
+export async function harness(
+  options: { node?: number; clock?: Clock; multipleStatements?: boolean } & Partial<SessionStoreOptions<Cart>> = {},
+): Promise<Harness> {
   const urls = testUrls();
   schemaReady ??= ensureSchema(urls[0]);
   await schemaReady;
-  const sql = recorded(mariadbExecutor(pool(urls[(options.node ?? 0) % urls.length])));
+  const multipleStatements = options.multipleStatements ?? false;
+  const sql = recorded(mariadbExecutor(pool(urls[(options.node ?? 0) % urls.length], multipleStatements), { multipleStatements }));
   const clock = options.clock ?? new Clock();
   const warnings: string[] = [];
   const store = new SessionStore<Cart>({

@@ -4,11 +4,11 @@ import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { collectGarbage, acquireLease } from "../src/gc.ts";
 import { SessionStoreUnavailableError, IdempotencyKeyReusedError } from "../src/errors.ts";
-import { mariadbExecutor } from "../src/mariadb.ts";
+import { mariadbExecutor, runScript } from "../src/mariadb.ts";
 import { SessionIds, sessionKey } from "../src/ids.ts";
 import { SessionStore, UNCHANGED, type Mutation } from "../src/store.ts";
 import * as mariadb from "mariadb";
-import { ABSOLUTE, addOne, cartSchema, cleanUp, Clock, harness, IDLE, raw, SECRET, testUrls, writes, type Cart } from "./harness.ts";
+import { ABSOLUTE, addOne, cartSchema, cleanUp, Clock, harness, IDLE, pool, raw, SECRET, testUrls, writes, type Cart } from "./harness.ts";
 
 afterAll(cleanUp);
 
@@ -317,6 +317,75 @@ describe("group commit", () => {
       expect(results.every((r) => r.status === "changed" || r.status === "duplicate")).toBe(true);
     }
     for (const id of ids) expect(await cartOf(store, id)).toEqual([{ productId: 3, quantity: 3 }]);
+  });
+});
+
+describe("group commit in one round trip (the executor's script)", () => {
+  it("UPDATEs queued behind one in flight go as one script, not a transaction, and each change lands once", async () => {
+    const { store, sql } = await harness({ multipleStatements: true });
+    const ids = Array.from({ length: 8 }, () => store.issueId());
+    for (const id of ids) await store.change(id, addOne(4));
+    const before = { transactions: sql.transactions, scripts: sql.scripts };
+    const results = await Promise.all(ids.map((id, i) => store.change(id, addOne(4, i + 1), { opKey: `add:s${i}`, fingerprint: "s" })));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill("changed"));
+    expect(sql.scripts - before.scripts).toBeGreaterThanOrEqual(1);
+    expect(sql.scripts - before.scripts).toBeLessThan(7);
+    expect(sql.transactions).toBe(before.transactions);
+    for (const [i, id] of ids.entries()) expect(await cartOf(store, id)).toEqual([{ productId: 4, quantity: 1 + i + 1 }]);
+  });
+
+  it("a script that fails before it is sent, or whose answer is lost after it committed, is retried: every change lands exactly once", async () => {
+    const { store, sql } = await harness({ multipleStatements: true });
+    const ids = Array.from({ length: 6 }, () => store.issueId());
+    for (const id of ids) await store.change(id, addOne(5));
+    const faults = [
+      { error: Object.assign(new Error("Connection lost"), { code: "ECONNRESET" }), when: "after" as const },
+      { error: Object.assign(new Error("Deadlock found"), { errno: 1213 }), when: "after" as const },
+      { error: Object.assign(new Error("Deadlock found"), { errno: 1213 }), when: "before" as const },
+    ];
+    for (const [f, fault] of faults.entries()) {
+      const scriptsBefore = sql.scripts;
+      // The first UPDATE goes alone; the fault hits the script of the ones queued behind it.
+      let armed = false;
+      const inner = sql.script!;
+      sql.script = (list, options) => {
+        if (!armed) {
+          armed = true;
+          sql.failNext(/^UPDATE php_session SET session_data/, fault.error, fault.when);
+        }
+        return inner(list, options);
+      };
+      const results = await Promise.all(ids.map((id, i) => store.change(id, addOne(5), { opKey: `add:sf${f}-${i}`, fingerprint: "sf" })));
+      sql.script = inner;
+      expect(sql.scripts - scriptsBefore, "the fault was injected into a script").toBeGreaterThanOrEqual(1);
+      expect(results.every((r) => r.status === "changed" || r.status === "duplicate")).toBe(true);
+    }
+    for (const id of ids) expect(await cartOf(store, id)).toEqual([{ productId: 5, quantity: 1 + faults.length }]);
+  });
+
+  it("runScript: a statement that fails rolls the whole script back and leaves no transaction open on the connection", async () => {
+    const { store } = await harness();
+    const [a, b] = [store.issueId(), store.issueId()];
+    await store.change(a, addOne(6));
+    await store.change(b, addOne(6));
+    const [keyA, keyB] = [sessionKey(a), sessionKey(b)];
+    const conn = await pool(testUrls()[0]!, true).getConnection();
+    try {
+      const touch = (key: Buffer) => ({ sql: "UPDATE php_session SET last_node = ? WHERE session_id = ?", values: ["pkg-test-script", key] });
+      // A duplicate key ends only its statement, not the transaction: without the ROLLBACK the first UPDATE would stay pending.
+      const duplicate = { sql: "INSERT INTO php_session (session_id, date_created, last_updated, expires_at, version, lineage, last_node, session_data) SELECT session_id, date_created, last_updated, expires_at, 0, lineage, last_node, session_data FROM php_session WHERE session_id = ?", values: [keyB] };
+      await expect(runScript(conn, [touch(keyA), duplicate, touch(keyB)])).rejects.toMatchObject({ errno: 1062 });
+      expect((await conn.query<{ open: number }[]>("SELECT @@in_transaction AS open"))[0]!.open).toBe(0);
+      expect((await rowOf(a))!.last_node).toBe("pkg-test");
+      expect((await rowOf(b))!.last_node).toBe("pkg-test");
+      // And one that succeeds returns each statement's own affected rows (0 for a row that is not there).
+      const results = await runScript(conn, [touch(keyA), touch(Buffer.alloc(32)), touch(keyB)]);
+      expect(results.map((r) => r.affectedRows)).toEqual([1, 0, 1]);
+      expect((await rowOf(a))!.last_node).toBe("pkg-test-script");
+    } finally {
+      await conn.query("UPDATE php_session SET last_node = 'pkg-test' WHERE last_node = 'pkg-test-script'");
+      await conn.release();
+    }
   });
 });
 

@@ -21,7 +21,12 @@
 //   itself (hashed), written by the same version-checked UPDATE as the change,
 //   so a keyed change costs what an unkeyed one does: one read (the row joined
 //   with its key's php_session_op entry), one write, no transaction. Older
-//   keys move, in one transaction with a change, into php_session_op. Changes
+//   keys move into php_session_op in the same transaction as the UPDATE that
+//   drops them from the row: the group-commit batch it goes with (an INSERT
+//   that leaves a key already there alone, since a lost race may have copied
+//   it; a key in both places is still one key). The change's own key never
+//   moves that way: only a transaction of its own may put it anywhere but its
+//   own version-checked UPDATE. Changes
 //   without a key still apply once across the store's own retries.
 // - Rotation: sign-in and sign-out give a new id in one transaction that turns
 //   the old row into a tombstone. For `rotatedGraceMs` a request with the old
@@ -49,7 +54,7 @@
 import { IdempotencyKeyReusedError, SessionDataTooLargeError, SessionStoreUnavailableError } from "./errors.ts";
 import { classifyError, errnoOf, type ErrorClass } from "./engine-errors.ts";
 import { newLineage, newOpId, SessionIds, sessionKey, sessionLabel } from "./ids.ts";
-import type { SqlExecutor, SqlTransaction, WriteResult } from "./sql.ts";
+import type { ScriptStatement, SqlExecutor, SqlTransaction, WriteResult } from "./sql.ts";
 
 /** Anything with zod's `safeParse` (zod 3 or 4, valibot's adapters, hand-written). */
 export interface DataSchema<D> {
@@ -221,6 +226,8 @@ interface PendingRead {
 /** A change's version-checked UPDATE waiting for the one in flight (group commit). */
 interface PendingWrite {
   values: unknown[];
+  /** Statements that commit with it, sent just before it (the op keys it moves out of the row). */
+  before: ScriptStatement[];
   resolve: (affectedRows: number) => void;
   reject: (error: unknown) => void;
 }
@@ -564,10 +571,10 @@ export class SessionStore<D> {
    * A change's UPDATE outside a transaction: sent at once when none is in flight, else queued, and the
    * queue goes as one transaction when the one in flight returns. Resolves with the UPDATE's affected rows.
    */
-  private writeRow(values: unknown[]): Promise<number> {
-    if (this.writeBatchSize === 1) return this.updateOne(this.sql, values);
+  private writeRow(values: unknown[], before: ScriptStatement[] = []): Promise<number> {
+    if (this.writeBatchSize === 1 && before.length === 0) return this.updateOne(this.sql, values);
     return new Promise((resolve, reject) => {
-      this.pendingWrites.push({ values, resolve, reject });
+      this.pendingWrites.push({ values, before, resolve, reject });
       if (!this.writing) void this.sendWrites();
     });
   }
@@ -582,7 +589,8 @@ export class SessionStore<D> {
       while (this.pendingWrites.length > 0) {
         const batch = this.pendingWrites.splice(0, this.writeBatchSize);
         try {
-          const affected = batch.length === 1 ? [await this.updateOne(this.sql, batch[0]!.values)] : await this.writeBatch(batch);
+          const alone = batch.length === 1 && batch[0]!.before.length === 0;
+          const affected = alone ? [await this.updateOne(this.sql, batch[0]!.values)] : await this.writeBatch(batch);
           batch.forEach((write, i) => write.resolve(affected[i]!));
         } catch (error) {
           for (const write of batch) write.reject(error);
@@ -593,19 +601,24 @@ export class SessionStore<D> {
     }
   }
 
-  /** Several queued UPDATEs in one transaction: one round trip with the executor's `script`, else pipelined in `transaction`. */
+  /**
+   * Queued UPDATEs (each after the statements that go with it) in one transaction: one round trip
+   * with the executor's `script`, else pipelined in `transaction`. Resolves with each UPDATE's affected rows.
+   */
   private async writeBatch(batch: PendingWrite[]): Promise<number[]> {
     const begin = this.skipRedundantCausalWaits ? RELAXED_BEGIN : undefined;
-    if (this.sql.script) {
-      const results = await this.sql.script(batch.map((write) => ({ sql: UPDATE_SESSION, values: write.values })), begin);
-      return results.map((result) => result.affectedRows);
-    }
+    const statements = batch.flatMap((write) => [...write.before, { sql: UPDATE_SESSION, values: write.values }]);
+    const updates = (results: WriteResult[]) => {
+      let at = -1;
+      return batch.map((write) => results[(at += write.before.length + 1)]!.affectedRows);
+    };
+    if (this.sql.script) return updates(await this.sql.script(statements, begin));
     return this.sql.transaction(async (tx) => {
       // Pipelined on the transaction's connection; every statement settles before the commit or rollback.
-      const settled = await Promise.allSettled(batch.map((write) => this.updateOne(tx, write.values)));
+      const settled = await Promise.allSettled(statements.map((statement) => tx.query<WriteResult>(statement.sql, statement.values)));
       const failed = settled.find((result) => result.status === "rejected");
       if (failed) throw failed.reason;
-      return settled.map((result) => (result as PromiseFulfilledResult<number>).value);
+      return updates(settled.map((result) => (result as PromiseFulfilledResult<WriteResult>).value));
     }, begin);
   }
 
@@ -686,8 +699,10 @@ export class SessionStore<D> {
       }
       keys.push(mine);
       if (keys.length > this.maxRowKeys) {
-        if (!inTransaction) throw new NeedsTransaction();
-        spill = keys.splice(0, this.maxRowKeys === 0 ? keys.length : Math.min(SPILL_KEYS, keys.length));
+        const count = this.maxRowKeys === 0 ? keys.length : Math.min(SPILL_KEYS, keys.length);
+        // Moving this change's own key needs a transaction of its own (the batch commits even when this UPDATE loses its race).
+        if (count === keys.length && !inTransaction) throw new NeedsTransaction();
+        spill = keys.splice(0, count);
       }
     } else if (parsed.ops.includes(ringOp)) {
       if (relaxed) throw new ReadAgain();
@@ -704,9 +719,10 @@ export class SessionStore<D> {
     const values = [
       this.envelopeBytes(envelope), new Date(now), this.expiresAt(live.date_created.getTime(), now), this.nodeName, key, live.version,
     ];
-    const affectedRows = inTransaction ? await this.updateOne(q, values) : await this.writeRow(values);
+    const spilled = spill.length > 0 ? [this.spillStatement(live.lineage, spill, now)] : [];
+    const affectedRows = inTransaction ? await this.updateOne(q, values) : await this.writeRow(values, spilled);
     if (affectedRows !== 1) throw new VersionConflictError();
-    if (spill.length > 0) await this.spillKeys(q, live.lineage, spill, now);
+    if (inTransaction && spill.length > 0) await q.query(spilled[0]!.sql, spilled[0]!.values);
     return {
       status: "changed",
       session: { ...session, data: next, version: live.version + 1, lastUpdated: new Date(now) },
@@ -791,14 +807,21 @@ export class SessionStore<D> {
 
   /** Keys pushed out of the row go to php_session_op, in the change's transaction. */
   private async spillKeys(q: SqlTransaction, lineage: Buffer, spill: RowKey[], now: number): Promise<void> {
-    const values = spill.flatMap(([hash, fingerprint, expiresAtS]) => [
-      lineage, `#${hash}`, Buffer.concat([Buffer.from(fingerprint, "base64url"), Buffer.alloc(16)]), new Date(now), new Date(expiresAtS * 1000),
-    ]);
-    await this.insertOrConflict(
-      q,
-      `INSERT INTO php_session_op (lineage, op_key, fingerprint, created_at, expires_at) VALUES ${spill.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
-      values,
-    );
+    const statement = this.spillStatement(lineage, spill, now);
+    await q.query(statement.sql, statement.values);
+  }
+
+  /**
+   * Op keys into php_session_op. A key already there stays as it is: it was put there by a change
+   * that lost its race after copying it, with the same fingerprint (a key's fingerprint never changes).
+   */
+  private spillStatement(lineage: Buffer, spill: RowKey[], now: number): ScriptStatement {
+    return {
+      sql: `INSERT INTO php_session_op (lineage, op_key, fingerprint, created_at, expires_at) VALUES ${spill.map(() => "(?, ?, ?, ?, ?)").join(", ")} ON DUPLICATE KEY UPDATE op_key = op_key`,
+      values: spill.flatMap(([hash, fingerprint, expiresAtS]) => [
+        lineage, `#${hash}`, Buffer.concat([Buffer.from(fingerprint, "base64url"), Buffer.alloc(16)]), new Date(now), new Date(expiresAtS * 1000),
+      ]),
+    };
   }
 
   /** An INSERT whose duplicate key means "someone else got there first": retry the whole change. */

@@ -167,6 +167,40 @@ describe("exactly once", () => {
     expect(sql.transactions).toBe(0);
   });
 
+  it("a keyed change that moves older keys out of the row still reads once: the move goes with its UPDATE's batch", async () => {
+    for (const multipleStatements of [false, true]) {
+      const { store, sql } = await harness({ maxRowKeys: 16, multipleStatements });
+      const id = store.issueId();
+      for (let i = 0; i < 16; i++) await store.change(id, addOne(1), { opKey: `add:m${i}`, fingerprint: "m" });
+      const before = { statements: sql.statements.length, transactions: sql.transactions, scripts: sql.scripts };
+      expect((await store.change(id, addOne(1), { opKey: "add:m16", fingerprint: "m" })).status).toBe("changed");
+      const sent = sql.statements.slice(before.statements).map((statement) => statement.split(" ").slice(0, 3).join(" "));
+      expect(sent).toEqual(["SELECT s.user_id, s.date_created,", "INSERT INTO php_session_op", "UPDATE php_session SET"]);
+      expect(sql.transactions - before.transactions + sql.scripts - before.scripts).toBe(1);
+      const moved = await raw<{ n: number }[]>("SELECT COUNT(*) AS n FROM php_session_op WHERE lineage = ?", [(await rowOf(id))!.lineage]);
+      expect(Number(moved[0]!.n)).toBe(16);
+      for (let i = 0; i <= 16; i++) expect((await store.change(id, addOne(1), { opKey: `add:m${i}`, fingerprint: "m" })).status).toBe("duplicate");
+      expect(await cartOf(store, id)).toEqual([{ productId: 1, quantity: 17 }]);
+    }
+  });
+
+  it("keyed changes racing from two nodes across the move out of the row each land exactly once", async () => {
+    const a = await harness({ maxRowKeys: 16, multipleStatements: true, node: 0 });
+    const b = await harness({ maxRowKeys: 16, node: 1 });
+    const id = a.store.issueId();
+    for (let i = 0; i < 14; i++) await a.store.change(id, addOne(2), { opKey: `add:r${i}`, fingerprint: "r" });
+    // 12 more at once, half on each node: the 17th key moves 16 out while the others race for the row.
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? b : a).store.change(id, addOne(2), { opKey: `add:r${14 + i}`, fingerprint: "r" })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill("changed"));
+    expect(await cartOf(a.store, id)).toEqual([{ productId: 2, quantity: 26 }]);
+    for (let i = 0; i < 26; i++) {
+      expect((await (i % 2 ? a : b).store.change(id, addOne(2), { opKey: `add:r${i}`, fingerprint: "r" })).status).toBe("duplicate");
+    }
+    expect(await cartOf(b.store, id)).toEqual([{ productId: 2, quantity: 26 }]);
+  });
+
   it("with maxRowKeys 0 (a rolling upgrade from 0.1) every key is in php_session_op and still applies once", async () => {
     const { store } = await harness({ maxRowKeys: 0 });
     const id = store.issueId();

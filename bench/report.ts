@@ -56,7 +56,7 @@ export function buildReport(results: BenchResults): Report {
       { name: "PHP seed, issue 14's figures", values: requests.map((req) => phpIssueOf(h).reqPerSec[req] ?? NaN) },
     ];
     charts["http-throughput"] = barChart({
-      title: "Hot requests: throughput through nginx, one node direct, the floor, the PHP seed",
+      title: "Hot requests: nginx, one node, the floor, the PHP seed",
       subtitle: `wrk, ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case, ${h.sessions} sessions; PHP seed measured in this run (API requests only)`,
       categories: requests,
       series,

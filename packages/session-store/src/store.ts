@@ -45,7 +45,8 @@
 //   of it) then fails, and the retry reads causally. Only an attempt that ends
 //   in that UPDATE trusts the relaxed read: any other outcome (no row, ended,
 //   rotated, unchanged, duplicate) is read again causally before it is given.
-//   A write batch's BEGIN skips it too: the batch holds only those UPDATEs.
+//   A write batch's BEGIN skips it too: the batch holds only those UPDATEs
+//   and the INSERTs of the op keys they move, which are right on any snapshot.
 // - Batched reads: the reads of one event-loop turn share one
 //   `SELECT … WHERE session_id IN (…)`, so a node under load sends one
 //   statement per turn, not one per request. Each read is still answered by a

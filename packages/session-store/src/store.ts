@@ -36,9 +36,9 @@
 //   changes that reach that point meanwhile wait and then go together, in one
 //   transaction: one replicated write set for several sessions instead of one
 //   each, and with the executor's `script` one round trip (BEGIN, the UPDATEs
-//   and COMMIT in one query). Each UPDATE keeps its own version check; if the transaction fails,
-//   every change in it is retried (and found applied, if it was: its op id or
-//   key is in the row).
+//   and COMMIT in one query). Each UPDATE keeps its own version check; if the
+//   transaction fails, every change in it is retried (and found applied, if it
+//   was: its op id or key is in the row).
 // - No redundant causality waits (MariaDB Galera, `skipRedundantCausalWaits`):
 //   a change's first read skips the wait. It may miss a commit made on another
 //   node a moment ago; the version-checked UPDATE (and Galera's certification
@@ -608,11 +608,9 @@ export class SessionStore<D> {
    */
   private async writeBatch(batch: PendingWrite[]): Promise<number[]> {
     const begin = this.skipRedundantCausalWaits ? RELAXED_BEGIN : undefined;
-    const statements = batch.flatMap((write) => [...write.before, { sql: UPDATE_SESSION, values: write.values }]);
-    const updates = (results: WriteResult[]) => {
-      let at = -1;
-      return batch.map((write) => results[(at += write.before.length + 1)]!.affectedRows);
-    };
+    const statements: ScriptStatement[] = [];
+    const updateAt = batch.map((write) => statements.push(...write.before, { sql: UPDATE_SESSION, values: write.values }) - 1);
+    const updates = (results: WriteResult[]) => updateAt.map((i) => results[i]!.affectedRows);
     if (this.sql.script) return updates(await this.sql.script(statements, begin));
     return this.sql.transaction(async (tx) => {
       // Pipelined on the transaction's connection; every statement settles before the commit or rollback.

@@ -183,6 +183,8 @@ export interface HttpCase {
   non2xx: number;
   socketErrors: number;
   statusCounts: Record<string, number>;
+  /** Every round's req/s, in the order run; the case's own figures are its median round's. */
+  roundsReqPerSec?: number[];
 }
 
 export interface HttpResult {
@@ -192,6 +194,8 @@ export interface HttpResult {
   durationS: number;
   warmupS: number;
   sessions: number;
+  /** Rounds of the requests PHP is measured on (the pages get one); each target's figures are its median round. */
+  rounds?: number;
   floor: string;
   /** The PHP seed design as this run measured it (bench/php-seed.ts), or why it was not run. */
   php: { measured: true; design: string } | { measured: false; reason: string };
@@ -224,9 +228,13 @@ export async function startFloor(port: number, dbUrl: string): Promise<ChildProc
  * The four hot requests, each through nginx, on web-1 direct and on the
  * floor, and the two API requests on the PHP seed design too, with wrk (1
  * thread, 16 connections, `durationS` each) and 200 sessions per case;
- * targets in a rotating order so drift spreads over all. Reads share one set
- * of sessions per design (one cart line each); every add case gets its own
- * fresh set, so adds start from the same state and stay within limits.
+ * targets in a rotating order so drift spreads over all. The two API
+ * requests run `rounds` times, each round in the next rotation, and each
+ * target's figures are its median round: this machine drifts by ±25 % within
+ * minutes, and the case run last in a fixed order paid for the others'
+ * aftermath. Reads share one set of sessions per design (one cart line each);
+ * every add case gets its own fresh set, so adds start from the same state
+ * and stay within limits.
  */
 export async function benchHttp(options: {
   lbUrl: string;
@@ -240,6 +248,7 @@ export async function benchHttp(options: {
   connections: number;
   durationS: number;
   warmupS: number;
+  rounds: number;
 }): Promise<HttpResult> {
   const php = "url" in options.php ? options.php : null;
   const urls: Record<TargetName, string> = {
@@ -266,29 +275,34 @@ export async function benchHttp(options: {
     readFiles["nginx (3 nodes)"] = readFiles["web-1 direct"] = await makeShop();
     for (const [ri, spec] of HTTP_REQUESTS.entries()) {
       const targets = TARGETS.filter((target) => target !== PHP_TARGET || (php && spec.php));
-      const order = targets.map((_, i) => targets[(i + ri) % targets.length]!);
-      for (const target of order) {
-        const fresh = target === "floor" ? makeFloor : target === PHP_TARGET ? makePhp : makeShop;
-        const cookiesFile = spec.mode === "add" ? await fresh() : readFiles[target];
-        const common = { baseUrl: urls[target], path: spec.path, mode: spec.mode, cookiesFile, productIds: options.productIds, threads: 1, connections: options.connections };
-        if (options.warmupS > 0) await runWrk({ ...common, durationS: options.warmupS });
-        const run = await runWrk({ ...common, durationS: options.durationS });
-        const result: HttpCase = {
-          request: spec.request,
-          target,
-          reqPerSec: run.reqPerSec,
-          requests: run.requests,
-          durationS: run.durationS,
-          latencyMs: run.latencyMs,
-          non2xx: run.non2xx,
-          socketErrors: socketErrorCount(run),
-          statusCounts: run.statusCounts,
-        };
-        progress(
-          `http: ${spec.request} via ${target}: ${result.reqPerSec} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
-        );
-        cases.push(result);
+      const rounds = spec.php ? Math.max(1, options.rounds) : 1;
+      const runs = new Map<TargetName, HttpCase[]>(targets.map((target) => [target, []]));
+      for (let round = 0; round < rounds; round++) {
+        const order = targets.map((_, i) => targets[(i + ri + round) % targets.length]!);
+        for (const target of order) {
+          const fresh = target === "floor" ? makeFloor : target === PHP_TARGET ? makePhp : makeShop;
+          const cookiesFile = spec.mode === "add" ? await fresh() : readFiles[target];
+          const common = { baseUrl: urls[target], path: spec.path, mode: spec.mode, cookiesFile, productIds: options.productIds, threads: 1, connections: options.connections };
+          if (options.warmupS > 0) await runWrk({ ...common, durationS: options.warmupS });
+          const run = await runWrk({ ...common, durationS: options.durationS });
+          const result: HttpCase = {
+            request: spec.request,
+            target,
+            reqPerSec: run.reqPerSec,
+            requests: run.requests,
+            durationS: run.durationS,
+            latencyMs: run.latencyMs,
+            non2xx: run.non2xx,
+            socketErrors: socketErrorCount(run),
+            statusCounts: run.statusCounts,
+          };
+          progress(
+            `http: ${spec.request} via ${target}${rounds > 1 ? ` (round ${round + 1} of ${rounds})` : ""}: ${result.reqPerSec} req/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, ${result.non2xx} non-2xx, ${result.socketErrors} socket errors`,
+          );
+          runs.get(target)!.push(result);
+        }
       }
+      for (const target of targets) cases.push(medianCase(runs.get(target)!));
     }
   } finally {
     await destroySessions(options.dbUrl, shopCookies).catch((e) => progress(`http: could not destroy bench sessions: ${String(e)}`));
@@ -317,11 +331,33 @@ export async function benchHttp(options: {
     durationS: options.durationS,
     warmupS: options.warmupS,
     sessions: options.sessions,
+    rounds: Math.max(1, options.rounds),
     floor: "bench/floor-server.mjs: node:http + mariadb driver, one process, pool of 16, on db-1 over its unix socket (as web-1)",
     php: php ? { measured: true, design: php.design } : { measured: false, reason: (options.php as { reason: string }).reason },
     phpIssue: PHP_ISSUE_FIGURES,
     cases,
     ratios,
+  };
+}
+
+/**
+ * One case from its rounds: the median round by req/s (the lower middle of an
+ * even count), with every round's req/s beside it; errors are the sum of all
+ * rounds, so a non-2xx in any round shows.
+ */
+export function medianCase(rounds: HttpCase[]): HttpCase {
+  if (rounds.length === 0) throw new Error("medianCase: no rounds");
+  if (rounds.length === 1) return rounds[0]!;
+  const sorted = [...rounds].sort((a, b) => a.reqPerSec - b.reqPerSec);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const statusCounts: Record<string, number> = {};
+  for (const run of rounds) for (const [status, count] of Object.entries(run.statusCounts)) statusCounts[status] = (statusCounts[status] ?? 0) + count;
+  return {
+    ...median,
+    non2xx: rounds.reduce((sum, run) => sum + run.non2xx, 0),
+    socketErrors: rounds.reduce((sum, run) => sum + run.socketErrors, 0),
+    statusCounts,
+    roundsReqPerSec: rounds.map((run) => run.reqPerSec),
   };
 }
 

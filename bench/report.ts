@@ -205,9 +205,18 @@ export function buildReport(results: BenchResults): Report {
       lines.push(
         `${h.tool}: ${h.threads} thread, ${h.connections} connections, ${h.durationS} s per case after ${h.warmupS} s of warm-up, each request carrying the next of ${h.sessions} session cookies (sessions made beforehand by one add each, so their rows exist; every add case gets fresh sessions; adds are spread over the catalog). Floor: ${h.floor}. PHP seed design: ${phpDesignOf(h)}. The issue's PHP figures: ${phpIssueOf(h).source}.`,
         "",
-        "| request | target | req/s | p50 | p99 | non-2xx / socket errors |",
-        "|---|---|---|---|---|---|",
-        ...h.cases.map((c) => `| ${c.request} | ${c.target} | ${n(Math.round(c.reqPerSec))} | ${ms(c.latencyMs.p50)} | ${ms(c.latencyMs.p99)} | ${errs(c)} |`),
+        ...((h.rounds ?? 1) > 1
+          ? [
+              `The two API requests ran in ${h.rounds} rounds, each in the next rotation of the targets; a row's req/s, p50 and p99 are its median round's, the rounds column has every round's req/s in the order run, and non-2xx and socket errors are summed over all rounds.`,
+              "",
+            ]
+          : []),
+        "| request | target | req/s | p50 | p99 | non-2xx / socket errors | rounds (req/s) |",
+        "|---|---|---|---|---|---|---|",
+        ...h.cases.map(
+          (c) =>
+            `| ${c.request} | ${c.target} | ${n(Math.round(c.reqPerSec))} | ${ms(c.latencyMs.p50)} | ${ms(c.latencyMs.p99)} | ${errs(c)} | ${c.roundsReqPerSec ? c.roundsReqPerSec.map((v) => n(Math.round(v))).join(" · ") : "—"} |`,
+        ),
         "",
         "| request | nginx ÷ direct | nginx ÷ floor | direct ÷ floor | nginx ÷ PHP seed, this run | nginx ÷ issue 14's PHP figure |",
         "|---|---|---|---|---|---|",

@@ -71,8 +71,8 @@ type PhaseName = (typeof PHASES)[number];
 
 const FULL = {
   store: { ops: 2000, warmup: 200 },
-  // The load shape: wrk, 1 thread, 16 connections, 10 s, 200 sessions.
-  http: { sessions: 200, connections: 16, durationS: 10, warmupS: 2 },
+  // The load shape: wrk, 1 thread, 16 connections, 10 s, 200 sessions; the API requests in 3 rounds.
+  http: { sessions: 200, connections: 16, durationS: 10, warmupS: 2, rounds: 3 },
   sweep: { steps: [16, 250, 500, 1000, 1500, 2000], durationS: 15, arrivalS: 8 },
   contention: { rounds: 20, concurrency: 16 },
   failover: { durationS: 60, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 20 }, { node: "db-2", atS: 40 }] },
@@ -81,7 +81,7 @@ const FULL = {
 };
 const QUICK: Settings = {
   store: { ops: 300, warmup: 50 },
-  http: { sessions: 200, connections: 16, durationS: 3, warmupS: 1 },
+  http: { sessions: 200, connections: 16, durationS: 3, warmupS: 1, rounds: 1 },
   sweep: { steps: [16, 250, 1000, 2000], durationS: 4, arrivalS: 3 },
   contention: { rounds: 5, concurrency: 16 },
   failover: { durationS: 15, rate: 100, connections: 32, kills: [{ node: "web-2", atS: 5 }, { node: "db-2", atS: 10 }] },

@@ -251,6 +251,7 @@ export async function benchHttp(options: {
   rounds: number;
 }): Promise<HttpResult> {
   const php = "url" in options.php ? options.php : null;
+  const apiRounds = Math.max(1, options.rounds);
   const urls: Record<TargetName, string> = {
     "nginx (3 nodes)": options.lbUrl,
     "web-1 direct": options.directUrl,
@@ -275,7 +276,7 @@ export async function benchHttp(options: {
     readFiles["nginx (3 nodes)"] = readFiles["web-1 direct"] = await makeShop();
     for (const [ri, spec] of HTTP_REQUESTS.entries()) {
       const targets = TARGETS.filter((target) => target !== PHP_TARGET || (php && spec.php));
-      const rounds = spec.php ? Math.max(1, options.rounds) : 1;
+      const rounds = spec.php ? apiRounds : 1;
       const runs = new Map<TargetName, HttpCase[]>(targets.map((target) => [target, []]));
       for (let round = 0; round < rounds; round++) {
         const order = targets.map((_, i) => targets[(i + ri + round) % targets.length]!);
@@ -331,7 +332,7 @@ export async function benchHttp(options: {
     durationS: options.durationS,
     warmupS: options.warmupS,
     sessions: options.sessions,
-    rounds: Math.max(1, options.rounds),
+    rounds: apiRounds,
     floor: "bench/floor-server.mjs: node:http + mariadb driver, one process, pool of 16, on db-1 over its unix socket (as web-1)",
     php: php ? { measured: true, design: php.design } : { measured: false, reason: (options.php as { reason: string }).reason },
     phpIssue: PHP_ISSUE_FIGURES,

@@ -301,7 +301,7 @@ export function buildReport(results: BenchResults): Report {
       );
     } else lines.push(...failed("growth", growth));
 
-    lines.push(`Raw figures: \`${results.jsonFile}\`. Reproduce: \`npm run bench\` (full, < 10 min) or \`npm run bench -- --quick\`.`, "");
+    lines.push(`Raw figures: \`${results.jsonFile}\`. Reproduce: \`npm run bench\` (full, about 16 min) or \`npm run bench -- --quick\`.`, "");
     return lines.join("\n");
   };
   return { charts, markdown };

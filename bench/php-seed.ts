@@ -40,6 +40,8 @@ const TABLE = `CREATE TABLE IF NOT EXISTS php_seed_session (
 export interface PhpSeed {
   url: string;
   description: string;
+  /** The php-fpm master's and nginx master's pids (bench/cpu-split.ts samples their children). */
+  pids: { fpm: number; nginx: number };
   stop(): Promise<void>;
 }
 
@@ -229,6 +231,7 @@ export async function startPhpSeed(options: { db: DbNodeState[]; adminUrl: strin
   }
   return {
     url,
+    pids: { fpm: fpm.pid!, nginx: nginx.pid! },
     description: `bench/php: php-fpm ${PHP_FPM.slice(-3)} (opcache), ${options.db.length} static pools of ${PHP_CHILDREN_PER_POOL} children, one per Galera node over its socket (persistent PDO), behind its own nginx (least_conn, as the shop's); the seed's handler: SELECT … FOR UPDATE in a transaction, INSERT … ON DUPLICATE KEY UPDATE, COMMIT`,
     stop,
   };

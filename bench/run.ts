@@ -17,7 +17,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { clusterStatus, clusterUp, type ClusterState, type Logger } from "../cluster/index";
-import { benchDeploy, deployChart, deployMarkdown, type DeployUnderLoadResult } from "./deploy";
+import { benchDeploy, type DeployUnderLoadResult } from "./deploy";
 import { benchGrowth, countBenchRows, type GrowthResult } from "./growth";
 import { localDbUrl } from "../cluster/galera";
 import { paths } from "../cluster/layout";
@@ -39,7 +39,7 @@ import { describeMachine, type MachineInfo } from "./lib/machine";
 import { ensurePhp, startPhpSeed } from "./php-seed";
 import { progress, sleep } from "./lib/progress";
 import { redactUrl } from "./lib/sql";
-import { buildReport } from "./report";
+import { summary, writeReport } from "./write-report";
 import { benchStoreVsRaw, type StoreVsRawResult } from "./store-vs-raw";
 
 export type Phase<T> = { ok: true; value: T; seconds: number } | { ok: false; error?: string; skipped?: true; seconds?: number };
@@ -137,12 +137,8 @@ async function phase<T>(name: PhaseName, selected: Set<PhaseName>, run: () => Pr
 function render(file: string): void {
   const results = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
   const stamp = basename(file, ".json");
-  const report = buildReport(results);
-  const dir = join(dirname(file), stamp);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(dir, `${name}.svg`), svg);
-  writeFileSync(join(dirname(file), `${stamp}.md`), report.markdown(stamp));
-  progress(`rendered ${Object.keys(report.charts).length} charts in ${dir} and ${stamp}.md`);
+  const charts = writeReport(results, dirname(file), stamp);
+  progress(`rendered ${charts} charts in ${join(dirname(file), stamp)} and ${stamp}.md`);
 }
 
 async function main() {
@@ -245,13 +241,9 @@ async function main() {
     settings,
     phases,
   };
-  const report = buildReport(results);
-  mkdirSync(join(resultsDir, stamp), { recursive: true });
+  mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  for (const [name, svg] of Object.entries(report.charts)) writeFileSync(join(resultsDir, stamp, `${name}.svg`), svg);
-  if (phases.deploy.ok) writeFileSync(join(resultsDir, stamp, "deploy-under-load.svg"), deployChart(phases.deploy.value));
-  const deploySection = phases.deploy.ok ? deployMarkdown(phases.deploy.value, `${stamp}/deploy-under-load.svg`) : "";
-  writeFileSync(join(resultsDir, `${stamp}.md`), report.markdown(stamp) + deploySection);
+  const charts = writeReport(results, resultsDir, stamp);
   const disturbed = phases.failover.ok && phases.failover.value.restartedByOthers.length > 0;
   if (disturbed) progress("the failover phase was disturbed by another user of the cluster: latest/ is left as it was; rerun");
   const complete = PHASES.every((p) => phases[p].ok) && !disturbed;
@@ -260,11 +252,11 @@ async function main() {
     mkdirSync(join(resultsDir, "latest"), { recursive: true });
     for (const file of readdirSync(join(resultsDir, stamp))) copyFileSync(join(resultsDir, stamp, file), join(resultsDir, "latest", file));
     copyFileSync(join(resultsDir, `${stamp}.json`), join(resultsDir, "latest.json"));
-    writeFileSync(join(resultsDir, "latest.md"), report.markdown("latest"));
+    writeFileSync(join(resultsDir, "latest.md"), summary(results, "latest"));
     progress("updated bench/results/latest.{json,md} and latest/*.svg");
   }
-  process.stdout.write(`\n${report.markdown(stamp)}\n`);
-  progress(`wrote bench/results/${stamp}.json, ${stamp}.md and ${Object.keys(report.charts).length} charts in ${stamp}/`);
+  process.stdout.write(`\n${summary(results, stamp)}\n`);
+  progress(`wrote bench/results/${stamp}.json, ${stamp}.md and ${charts} charts in ${stamp}/`);
   const failed = PHASES.filter((p) => !phases[p].ok && !phases[p].skipped);
   if (failed.length > 0) {
     progress(`failed phases: ${failed.join(", ")}`);

@@ -56,7 +56,8 @@ async function main() {
     direct3x5: state.web.map((w) => ({ url: w.url, connections: 5 })),
     direct3x16: state.web.map((w) => ({ url: w.url, connections: 16 })),
     direct2x8: state.web.slice(0, 2).map((w) => ({ url: w.url, connections: 8 })),
-    php16: [{ url: "php", connections: 16 }],
+    // The PHP design's url is known once it runs (below).
+    php16: [{ url: "", connections: 16 }],
   };
   const unknown = cases.filter((name) => !targetsOf[name]);
   if (unknown.length > 0) throw new Error(`unknown case(s) ${unknown.join(", ")}; known: ${Object.keys(targetsOf).join(", ")}`);
@@ -80,16 +81,17 @@ async function main() {
       phpCookies = await createCartSessions(php.url, 200, ids[0]!, 1);
     }
     for (const name of cases) {
-      const groups = name === "php16" ? { web: children(php!.pids.fpm), nginx: children(php!.pids.nginx), db: shopGroups.db! } : shopGroups;
+      const isPhp = name === "php16";
+      const groups = isPhp ? { web: children(php!.pids.fpm), nginx: children(php!.pids.nginx), db: shopGroups.db! } : shopGroups;
       const before = Object.fromEntries(Object.entries(groups).map(([group, pids]) => [group, pids.map(sampleProcess)]));
       const machineBefore = sampleMachine();
       const runs = await Promise.all(
         targetsOf[name]!.map((target) =>
           runWrk({
-            baseUrl: target.url === "php" ? php!.url : target.url,
+            baseUrl: isPhp ? php!.url : target.url,
             path: PATHS[request]!,
             mode: request === "add" ? "add" : "get",
-            cookiesFile: cookieFile(target.url === "php" ? phpCookies : cookies),
+            cookiesFile: cookieFile(isPhp ? phpCookies : cookies),
             productIds: ids,
             threads: 1,
             connections: target.connections,
@@ -109,12 +111,12 @@ async function main() {
           const was = before[group]![i]!;
           return { cpuMs: now.cpuMs - was.cpuMs, sysMs: now.sysMs - was.sysMs, switches: now.switches - was.switches };
         });
-        // Many processes (php-fpm's workers): their sum, not one figure each.
-        const shown =
-          delta.length > 4
-            ? [delta.reduce((sum, d) => ({ cpuMs: sum.cpuMs + d.cpuMs, sysMs: sum.sysMs + d.sysMs, switches: sum.switches + d.switches }), { cpuMs: 0, sysMs: 0, switches: 0 })]
-            : delta;
-        const label = delta.length > 4 ? `${group} (${delta.length} processes, summed)` : group;
+        // php-fpm's workers: their sum, not one figure each.
+        const summed = isPhp && group === "web";
+        const shown = summed
+          ? [delta.reduce((sum, d) => ({ cpuMs: sum.cpuMs + d.cpuMs, sysMs: sum.sysMs + d.sysMs, switches: sum.switches + d.switches }), { cpuMs: 0, sysMs: 0, switches: 0 })]
+          : delta;
+        const label = summed ? `${group} (${delta.length} processes, summed)` : group;
         parts.push(
           `${label} µs/request ${shown.map((d) => perRequest(d.cpuMs)).join("+")} (system ${shown.map((d) => perRequest(d.sysMs)).join("+")}; ` +
             `context switches/request ${shown.map((d) => (d.switches / requests).toFixed(1)).join("+")})`,

@@ -137,7 +137,7 @@ async function phase<T>(name: PhaseName, selected: Set<PhaseName>, run: () => Pr
 function render(file: string): void {
   const results = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
   const stamp = basename(file, ".json");
-  const charts = writeReport(results, dirname(file), stamp);
+  const { charts } = writeReport(results, dirname(file), stamp);
   progress(`rendered ${charts} charts in ${join(dirname(file), stamp)} and ${stamp}.md`);
 }
 
@@ -243,7 +243,7 @@ async function main() {
   };
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  const charts = writeReport(results, resultsDir, stamp);
+  const { report, charts } = writeReport(results, resultsDir, stamp);
   const disturbed = phases.failover.ok && phases.failover.value.restartedByOthers.length > 0;
   if (disturbed) progress("the failover phase was disturbed by another user of the cluster: latest/ is left as it was; rerun");
   const complete = PHASES.every((p) => phases[p].ok) && !disturbed;
@@ -252,10 +252,10 @@ async function main() {
     mkdirSync(join(resultsDir, "latest"), { recursive: true });
     for (const file of readdirSync(join(resultsDir, stamp))) copyFileSync(join(resultsDir, stamp, file), join(resultsDir, "latest", file));
     copyFileSync(join(resultsDir, `${stamp}.json`), join(resultsDir, "latest.json"));
-    writeFileSync(join(resultsDir, "latest.md"), summary(results, "latest"));
+    writeFileSync(join(resultsDir, "latest.md"), summary(results, report, "latest"));
     progress("updated bench/results/latest.{json,md} and latest/*.svg");
   }
-  process.stdout.write(`\n${summary(results, stamp)}\n`);
+  process.stdout.write(`\n${summary(results, report, stamp)}\n`);
   progress(`wrote bench/results/${stamp}.json, ${stamp}.md and ${charts} charts in ${stamp}/`);
   const failed = PHASES.filter((p) => !phases[p].ok && !phases[p].skipped);
   if (failed.length > 0) {

@@ -72,7 +72,7 @@ describe("nginx/shop.conf.template rendered with the compose values", () => {
 
   it.skipIf(!template)("yields an upstream naming web-1, web-2 and web-3 and a server on 8080", () => {
     expect(upstreamServers(rendered)).toEqual(webServices.map((name) => `${name}:3000`));
-    expect(rendered).toMatch(/^\s*listen\s+8080(\s+backlog=\d+)?\s*;/m);
+    expect(rendered).toMatch(/^\s*listen\s+8080(\s+backlog=\d+)?(\s+reuseport)?\s*;/m);
     expect(rendered).toMatch(/access_log\s+\/dev\/stdout\b/);
     // nginx's own variables survive the substitution.
     expect(rendered).toContain("$http_host");

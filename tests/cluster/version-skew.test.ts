@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { binaries, paths } from "@/cluster/layout";
+import { binaries, paths, repoRoot } from "@/cluster/layout";
 import { renderTemplate } from "@/cluster/lb";
 
 const NEW_STYLESHEET = "/_next/static/chunks/0newbuild.css";
@@ -58,7 +58,7 @@ beforeAll(async () => {
     SHOP_LISTEN: `127.0.0.1:${port}`,
     SHOP_UPSTREAM_SERVERS: ports.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join(" "),
     SHOP_ACCESS_LOG: join(dir, "access.log"),
-    SHOP_OUTAGE_ROOT: join(paths.nginxTemplate, "..", "..", "public"),
+    SHOP_OUTAGE_ROOT: join(repoRoot, "public"),
   });
   writeFileSync(join(dir, "shop.conf"), shop);
   const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
@@ -85,7 +85,13 @@ beforeAll(async () => {
       await (await fetch(`${baseUrl}/`)).text();
       break;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (Date.now() > deadline) {
+        let log = "";
+        try {
+          log = readFileSync(join(dir, "error.log"), "utf8");
+        } catch {}
+        throw new Error(`nginx did not answer on ${baseUrl} within 10 s: ${String(error)}\n${log}`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -3,7 +3,7 @@
 // nginx/shop.conf.template sends a 404 under /_next/static/ on to the next
 // node, so the page still loads whole; any other 404 is an answer, given once.
 //
-// The real nginx with the shop's template, in front of three stand-in nodes
+// The real nginx with the shop's template and the cluster's main config, in front of three stand-in nodes
 // (node:http): "old" ones that answer 404 for the new build's files and one
 // "new" one that has them. Without the location, nginx passed on the old
 // nodes' 404 for two requests in three (round robin): the e2e rolling deploy
@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { binaries, paths, repoRoot } from "@/cluster/layout";
-import { renderTemplate } from "@/cluster/lb";
+import { renderMainConfig, renderTemplate } from "@/cluster/lb";
 
 const NEW_STYLESHEET = "/_next/static/chunks/0newbuild.css";
 const hits: Record<string, number> = {};
@@ -61,20 +61,15 @@ beforeAll(async () => {
     SHOP_OUTAGE_ROOT: join(repoRoot, "public"),
   });
   writeFileSync(join(dir, "shop.conf"), shop);
-  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map(
-    (name) => `${name}_temp_path ${join(dir, "tmp", name)};`,
-  );
+  // The cluster's own main config (cluster/lb.ts), with this test's prefix and files.
   writeFileSync(
     join(dir, "nginx.conf"),
-    [
-      ...(process.getuid?.() === 0 ? ["user root;"] : []),
-      "worker_processes 1;",
-      "daemon off;",
-      `pid ${join(dir, "nginx.pid")};`,
-      `error_log ${join(dir, "error.log")} warn;`,
-      "events { worker_connections 256; }",
-      `http { ${temp.join(" ")} include ${join(dir, "shop.conf")}; }`,
-    ].join("\n"),
+    renderMainConfig({
+      dir,
+      pidFile: join(dir, "nginx.pid"),
+      errorLog: join(dir, "error.log"),
+      shopConfig: join(dir, "shop.conf"),
+    }),
   );
   nginx = spawn(binaries.nginx, ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")], {
     stdio: "ignore",

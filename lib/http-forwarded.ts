@@ -4,8 +4,11 @@
 // are ignored. Used by route handlers (lib/http.ts) and by proxy.ts.
 import { env } from "@/lib/env";
 
+/** What these checks read of a request's headers: a fetch Headers, or the fast lane's view of node:http's (lib/api/fast-lane.ts). */
+export type HeaderReader = Pick<Headers, "get">;
+
 /** True when a trusted proxy says the client used HTTPS (the first X-Forwarded-Proto value). */
-export function isForwardedHttps(headers: Headers): boolean {
+export function isForwardedHttps(headers: HeaderReader): boolean {
   return env().TRUST_PROXY && headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
@@ -14,7 +17,7 @@ export function isForwardedHttps(headers: Headers): boolean {
  * (nginx appends $remote_addr to whatever the client sent, so earlier entries
  * are the client's claims). null without a trusted proxy.
  */
-export function forwardedClientAddress(headers: Headers): string | null {
+export function forwardedClientAddress(headers: HeaderReader): string | null {
   if (!env().TRUST_PROXY) return null;
   const entries = (headers.get("x-forwarded-for") ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
   const last = entries.at(-1);
@@ -23,7 +26,7 @@ export function forwardedClientAddress(headers: Headers): string | null {
 
 /** The origins a same-site browser request may carry: the forwarded host under the forwarded scheme, and NEXTAUTH_URL. */
 /** What the origin checks read of a request (a fetch Request, a NextRequest, or lib/http.ts's ApiRequest). */
-export type RequestOrigin = { headers: Headers; url: string };
+export type RequestOrigin = { headers: HeaderReader; url: string };
 
 export function siteOrigins(request: RequestOrigin): Set<string> {
   const allowed = new Set<string>();

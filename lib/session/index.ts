@@ -19,7 +19,7 @@ import { bindRequestSession, cookieJarFromHeader, SessionStore, type RequestSess
 import { createNextSession } from "@shopcluster/session-store/next";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { isForwardedHttps } from "@/lib/http-forwarded";
+import { isForwardedHttps, type HeaderReader } from "@/lib/http-forwarded";
 import { log } from "@/lib/log";
 import { metrics } from "@/lib/observability/metrics";
 import { emptySessionData, sessionDataSchema, type SessionData } from "./data";
@@ -84,7 +84,7 @@ export const nextSession: ShopSession = binding;
 /** The session of a plain HTTP request: its Cookie header in, the Set-Cookie values to send out. */
 export function sessionFromCookieHeader(
   cookieHeader: string | undefined,
-  headers: Headers,
+  headers: HeaderReader,
 ): { session: ShopSession; setCookieHeaders: () => string[] } {
   const jar = cookieJarFromHeader(cookieHeader);
   const context = { secure: isForwardedHttps(headers), jar };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { classifyError } from "../src/engine-errors.ts";
 import { ENGINE_ERRORS, ndbCodeOf } from "../src/engine-table.ts";
-import { SessionIds } from "../src/ids.ts";
+import { newOpId, SessionIds } from "../src/ids.ts";
 
 const ids = new SessionIds("unit-secret-unit-secret-unit-secret-unit-secret");
 
@@ -21,6 +21,13 @@ describe("ids", () => {
 
   it("refuses a short secret with a message naming the library", () => {
     expect(() => new SessionIds("short")).toThrow(/session-store: Bad usage/);
+  });
+
+  it("never repeats a ring op id in a process, and keeps them short", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 100_000; i++) seen.add(newOpId());
+    expect(seen.size).toBe(100_000);
+    for (const id of [...seen].slice(-3)) expect(id).toMatch(/^[A-Za-z0-9_-]{12,24}$/);
   });
 });
 

@@ -14,7 +14,7 @@
 // arrival is the hard part for Node: it accepts one new connection per
 // event-loop turn (libuv 1.45+), so under load a burst of new connections
 // waits in the accept queue (see README, "What limits the next step").
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { fileSize, readFileSince } from "../cluster/process";
 import { progress, sleep } from "./lib/progress";
 import { runWrk, socketErrorCount, type WrkRun } from "./wrk";
 
@@ -51,34 +51,15 @@ export interface SweepResult {
   goal: { connections: number; p99Ms: number; met: boolean; reason: string };
 }
 
-/** New lines of nginx's error log since `offset`, grouped by message (timestamps and ids stripped). */
+/** New lines of nginx's error log since `offset` (at most 4 MiB), grouped by message (timestamps and ids stripped). */
 function nginxMessagesSince(file: string, offset: number): Record<string, number> {
-  let size = 0;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return {};
-  }
-  if (size <= offset) return {};
-  const fd = openSync(file, "r");
-  const buffer = Buffer.alloc(Math.min(size - offset, 4 * 1024 * 1024));
-  readSync(fd, buffer, 0, buffer.length, offset);
-  closeSync(fd);
   const counts: Record<string, number> = {};
-  for (const line of buffer.toString("utf8").split("\n")) {
+  for (const line of readFileSince(file, offset, 4 * 1024 * 1024).split("\n")) {
     const match = /\[(warn|error|crit|alert|emerg)\] \d+#\d+: (?:\*\d+ )?([^,]+)/.exec(line);
     if (match) counts[`${match[1]}: ${match[2]!.trim()}`] = (counts[`${match[1]}: ${match[2]!.trim()}`] ?? 0) + 1;
   }
   return counts;
 }
-
-const logSize = (file: string) => {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-};
 
 export async function benchSweep(options: {
   lbUrl: string;
@@ -103,7 +84,7 @@ export async function benchSweep(options: {
     });
   for (const connections of options.steps) {
     progress(`sweep: GET /api/cart via nginx, ${connections} connections: arrival ${options.arrivalS} s, then ${options.durationS} s`);
-    const offset = logSize(options.nginxErrorLog);
+    const offset = fileSize(options.nginxErrorLog);
     const first = await wrk(connections, options.arrivalS);
     const run = await wrk(connections, options.durationS);
     const step: SweepStep = {

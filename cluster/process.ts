@@ -4,7 +4,7 @@
 // state.json and recycled pids are treated as "not running", never signalled.
 // Nothing here ever looks processes up by name.
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ClusterError } from "./log";
@@ -151,6 +151,33 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new ClusterError(message());
     await sleep(intervalMs);
   }
+}
+
+/** The size of `file` in bytes; 0 when it does not exist (yet). */
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * What was appended to `file` since byte `offset`, at most `maxBytes` of it
+ * (a long-lived cluster's logs grow large); "" when the file is missing or
+ * has not grown.
+ */
+export function readFileSince(file: string, offset: number, maxBytes = Number.POSITIVE_INFINITY): string {
+  const length = Math.min(fileSize(file) - offset, maxBytes);
+  if (length <= 0) return "";
+  const buffer = Buffer.alloc(length);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, buffer, 0, length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString("utf8");
 }
 
 /** HTTP status of a GET, or null when nothing answered within `timeoutMs`. */

@@ -10,26 +10,14 @@
 // client hangs up. nginx must then wait for the node and log the node's 200
 // once the nodes run again, not a 499 ("client closed request") at the hang-up.
 import { randomUUID } from "node:crypto";
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import net from "node:net";
 import { expect, test } from "vitest";
 import { paths } from "@/cluster/layout";
+import { readFileSince } from "@/cluster/process";
 import { requireCluster, waitForRotation } from "./helpers";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What was appended to `file` since `offset` (the access log of a long-lived cluster grows large). */
-function readSince(file: string, offset: number): string {
-  const length = Math.max(0, statSync(file).size - offset);
-  const buffer = Buffer.alloc(length);
-  const fd = openSync(file, "r");
-  try {
-    readSync(fd, buffer, 0, length, offset);
-  } finally {
-    closeSync(fd);
-  }
-  return buffer.toString("utf8");
-}
 
 /** Sends a GET on a fresh connection and hangs up after `hangUpMs` without reading the answer. */
 function getAndHangUp(lbUrl: string, path: string, hangUpMs: number): Promise<void> {
@@ -68,7 +56,7 @@ test("a request whose shopper hung up is answered by the node and its connection
   let lines: string[] = [];
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
     await sleep(500);
-    lines = readSince(accessLog, offset).split("\n").filter((line) => line.includes(marker));
+    lines = readFileSince(accessLog, offset).split("\n").filter((line) => line.includes(marker));
     if (lines.length === 3) break;
   }
   expect(lines, "one access-log line per request").toHaveLength(3);

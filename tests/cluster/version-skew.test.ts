@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { binaries, paths, repoRoot } from "@/cluster/layout";
 import { renderMainConfig, renderTemplate } from "@/cluster/lb";
+import { httpStatus, readFileSince, waitFor } from "@/cluster/process";
 
 const NEW_STYLESHEET = "/_next/static/chunks/0newbuild.css";
 const hits: Record<string, number> = {};
@@ -75,21 +76,12 @@ beforeAll(async () => {
     stdio: "ignore",
   });
   baseUrl = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 10_000; ;) {
-    try {
-      await (await fetch(`${baseUrl}/`)).text();
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) {
-        let log = "";
-        try {
-          log = readFileSync(join(dir, "error.log"), "utf8");
-        } catch {}
-        throw new Error(`nginx did not answer on ${baseUrl} within 10 s: ${String(error)}\n${log}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+  await waitFor(
+    async () => ((await httpStatus(`${baseUrl}/`)) === null ? undefined : true),
+    10_000,
+    () => `nginx did not answer on ${baseUrl} within 10 s\n${readFileSince(join(dir, "error.log"), 0)}`,
+    100,
+  );
 });
 
 afterAll(async () => {

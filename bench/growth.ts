@@ -58,6 +58,13 @@ export interface ReadCase {
   liveReadUs: LatencySummary;
   /** Raw SELECT by primary key of a random filler row, µs. */
   coldReadUs: LatencySummary;
+  /**
+   * The control: a product row by primary key over the live reads' own pool,
+   * interleaved op by op with them. The products table is the same 16 rows at
+   * every php_session size, so this moves only with the machine (runs before
+   * 2026-12-03T17 lack it).
+   */
+  controlReadUs?: LatencySummary;
 }
 
 export interface GrowthResult {
@@ -70,8 +77,12 @@ export interface GrowthResult {
   bufferPoolMiB: number;
   small: ReadCase;
   large: ReadCase;
-  /** large/small, p50 and p99, for live reads and cold reads. */
-  ratios: { liveP50: number; liveP99: number; coldP50: number; coldP99: number };
+  /**
+   * large/small, p50 and p99, for live reads and cold reads; with the control,
+   * its own large/small p50 (the machine's drift between the two measurements)
+   * and the live p50 ratio divided by it (the table's share of the growth).
+   */
+  ratios: { liveP50: number; liveP99: number; coldP50: number; coldP99: number; controlP50?: number; liveP50NetOfDrift?: number };
   gc: {
     deleted: number;
     batches: number;
@@ -104,6 +115,26 @@ const FILLER_DATA = JSON.stringify({
 });
 /** Executors on an endpoint's pool (the store's GC and lease speak SqlExecutor). */
 const sqlOf = (db: Database) => mariadbExecutor(db.endpoints[0].pool);
+
+/**
+ * large ÷ small for each kind of read. With the control read in both cases,
+ * also its p50 ratio (how far everything but php_session's size moved between
+ * the two measurements) and the live p50 ratio divided by it.
+ */
+export function growthRatios(small: ReadCase, large: ReadCase): GrowthResult["ratios"] {
+  const ratios: GrowthResult["ratios"] = {
+    liveP50: ratio(large.liveReadUs.p50, small.liveReadUs.p50),
+    liveP99: ratio(large.liveReadUs.p99, small.liveReadUs.p99),
+    coldP50: ratio(large.coldReadUs.p50, small.coldReadUs.p50),
+    coldP99: ratio(large.coldReadUs.p99, small.coldReadUs.p99),
+  };
+  if (!small.controlReadUs || !large.controlReadUs) return ratios;
+  return {
+    ...ratios,
+    controlP50: ratio(large.controlReadUs.p50, small.controlReadUs.p50),
+    liveP50NetOfDrift: ratio(large.liveReadUs.p50 * small.controlReadUs.p50, small.liveReadUs.p50 * large.controlReadUs.p50),
+  };
+}
 
 export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult> {
   const prefix = `bench-${process.pid}-${Date.now()}-`;
@@ -174,11 +205,15 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       return { rows: Math.max(0, want), seconds: (performance.now() - started) / 1000 };
     };
 
+    const productIds = (await admin.query<{ id: number }[]>("SELECT id FROM products ORDER BY id")).map((row) => row.id);
+    if (productIds.length === 0) throw new Error("growth: the products table is empty (the control read needs the seed)");
+    const pool = db.endpoints[0].pool;
     const measureReads = async () => {
       const tableRows = await count();
       await admin.query("ANALYZE TABLE php_session");
       const live: number[] = [];
       const cold: number[] = [];
+      const control: number[] = [];
       for (let i = 0; i < options.readOps + WARMUP_READS; i++) {
         const id = liveIds[Math.floor(Math.random() * liveIds.length)];
         let started = performance.now();
@@ -190,8 +225,13 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
         const rows = await admin.execute<unknown[]>("SELECT session_id, session_data FROM php_session WHERE session_id = ?", [key]);
         if (rows.length !== 1) throw new Error("filler row missing");
         if (i >= WARMUP_READS) cold.push((performance.now() - started) * 1000);
+        const productId = productIds[Math.floor(Math.random() * productIds.length)];
+        started = performance.now();
+        const products = await pool.execute<unknown[]>("SELECT id, slug, name, price_cents FROM products WHERE id = ?", [productId]);
+        if (products.length !== 1) throw new Error("control: product row missing");
+        if (i >= WARMUP_READS) control.push((performance.now() - started) * 1000);
       }
-      return { tableRows, live, cold };
+      return { tableRows, live, cold, control };
     };
 
     progress(`growth: filling php_session to ~${options.smallRows.toLocaleString("en")} rows`);
@@ -204,7 +244,12 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
     const settledLarge = await settleNodes(options.allUrls, options.settleMaxS);
     progress(`growth: waited ${settledLarge.seconds} s for every node to apply the fill and flush (${settledLarge.settled ? "settled" : "not settled"})`);
     const measured = await measureReads();
-    const large: ReadCase = { tableRows: measured.tableRows, liveReadUs: summarize(measured.live, 0), coldReadUs: summarize(measured.cold, 0) };
+    const large: ReadCase = {
+      tableRows: measured.tableRows,
+      liveReadUs: summarize(measured.live, 0),
+      coldReadUs: summarize(measured.cold, 0),
+      controlReadUs: summarize(measured.control, 0),
+    };
     progress(`growth: ${large.tableRows} rows: live read p50 ${large.liveReadUs.p50} µs, p99 ${large.liveReadUs.p99} µs`);
 
     progress(`growth: collecting garbage (${fillerCount.toLocaleString("en")} expired rows, batches of 1000) under live reads`);
@@ -222,7 +267,11 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       measuredAt: "before the fill and after GC, pooled",
       liveReadUs: summarize([...smallBefore.live, ...smallAfter.live], 0),
       coldReadUs: summarize([...smallBefore.cold, ...smallAfter.cold], 0),
+      controlReadUs: summarize([...smallBefore.control, ...smallAfter.control], 0),
     };
+    progress(
+      `growth: control read p50 ${small.controlReadUs!.p50} µs (small) and ${large.controlReadUs!.p50} µs (large): ${growthRatios(small, large).controlP50}× apart`,
+    );
     progress(`growth: ${smallAfter.tableRows} rows again: live read p50 ${summarize(smallAfter.live, 0).p50} µs; pooled p50 ${small.liveReadUs.p50} µs, p99 ${small.liveReadUs.p99} µs`);
 
     return {
@@ -234,12 +283,7 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       bufferPoolMiB: await bufferPoolMiB(options.url),
       small,
       large,
-      ratios: {
-        liveP50: ratio(large.liveReadUs.p50, small.liveReadUs.p50),
-        liveP99: ratio(large.liveReadUs.p99, small.liveReadUs.p99),
-        coldP50: ratio(large.coldReadUs.p50, small.coldReadUs.p50),
-        coldP99: ratio(large.coldReadUs.p99, small.coldReadUs.p99),
-      },
+      ratios: growthRatios(small, large),
       gc: { ...gc, readP99VsIdle: ratio(gc.readsDuringUs.p99, large.liveReadUs.p99) },
       nodeGcPaused: lease !== null,
       leftoverBenchRows: 0,

@@ -269,9 +269,8 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       coldReadUs: summarize([...smallBefore.cold, ...smallAfter.cold], 0),
       controlReadUs: summarize([...smallBefore.control, ...smallAfter.control], 0),
     };
-    progress(
-      `growth: control read p50 ${small.controlReadUs!.p50} µs (small) and ${large.controlReadUs!.p50} µs (large): ${growthRatios(small, large).controlP50}× apart`,
-    );
+    const ratios = growthRatios(small, large);
+    progress(`growth: control read p50 ${small.controlReadUs!.p50} µs (small) and ${large.controlReadUs!.p50} µs (large): ${ratios.controlP50}× apart`);
     progress(`growth: ${smallAfter.tableRows} rows again: live read p50 ${summarize(smallAfter.live, 0).p50} µs; pooled p50 ${small.liveReadUs.p50} µs, p99 ${small.liveReadUs.p99} µs`);
 
     return {
@@ -283,7 +282,7 @@ export async function benchGrowth(options: GrowthOptions): Promise<GrowthResult>
       bufferPoolMiB: await bufferPoolMiB(options.url),
       small,
       large,
-      ratios: growthRatios(small, large),
+      ratios,
       gc: { ...gc, readP99VsIdle: ratio(gc.readsDuringUs.p99, large.liveReadUs.p99) },
       nodeGcPaused: lease !== null,
       leftoverBenchRows: 0,
